@@ -1,0 +1,342 @@
+//! Spam and abuse signals besides the word lists: links, phone numbers and messenger
+//! handles, shouting, floods of repeated characters or emoji, and what the context knows
+//! (form timing, the author's record, posting rate, duplicates). Each becomes a reason with
+//! a weight; the policy combines the weights.
+
+use super::Reason;
+
+/// A reason and how strongly it suggests spam or abuse (0 to 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    pub reason: Reason,
+    pub weight: f32,
+    pub kind: SignalKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalKind {
+    Spam,
+    Abuse,
+    /// About the author, not the text: raises either suspicion a little.
+    Author,
+}
+
+/// Facts about the submission that the text alone does not carry. The service fills them
+/// in from the shared state before calling the filter; everything here is plain data.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Activity {
+    /// Comments by this author in the last minutes, this one included.
+    pub recent_by_author: u32,
+    /// Comments from this address in the last minutes, this one included.
+    pub recent_by_ip: u32,
+    /// Earlier comments in the window with the same or nearly the same text.
+    pub near_duplicates: u32,
+}
+
+/// Messenger and contact words common in Arabic and English comment spam.
+const CONTACT_WORDS: &[&str] = &[
+    "واتساب",
+    "واتس",
+    "الواتس",
+    "واتس اب",
+    "whatsapp",
+    "telegram",
+    "تلغرام",
+    "تليجرام",
+    "تيليجرام",
+    "سناب",
+    "snapchat",
+    "انستا",
+    "instagram",
+    "للتواصل",
+    "للاستفسار",
+    "للحجز",
+    "اتصل",
+    "call now",
+    "dm me",
+    "inbox me",
+    "راسلني",
+    "كلمني",
+];
+
+/// Words that sell rather than comment.
+const PROMO_WORDS: &[&str] = &[
+    "subscribe",
+    "check out my",
+    "my channel",
+    "free money",
+    "click here",
+    "win a",
+    "promo code",
+    "اشترك",
+    "قناتي",
+    "اربح",
+    "ربح مضمون",
+    "خصم",
+    "عرض خاص",
+    "تخفيضات",
+    "سارع",
+];
+
+pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
+    let mut out = Vec::new();
+    let links = count_links(original);
+    if links > 0 {
+        let weight = (0.25 * links as f32).min(0.75);
+        out.push(signal(
+            "links",
+            &format!("{links} link(s)"),
+            weight,
+            SignalKind::Spam,
+        ));
+    }
+    if let Some(span) = phone_number(original) {
+        let mut s = signal("phone_number", "a phone number", 0.45, SignalKind::Spam);
+        s.reason.span = Some(span);
+        out.push(s);
+    }
+    if let Some(word) = CONTACT_WORDS.iter().find(|w| normalized.contains(*w)) {
+        let mut s = signal(
+            "contact_handle",
+            "asks readers to get in touch elsewhere",
+            0.35,
+            SignalKind::Spam,
+        );
+        s.reason.term = Some((*word).to_string());
+        out.push(s);
+    }
+    let promos = PROMO_WORDS.iter().filter(|w| normalized.contains(*w)).count();
+    if promos > 0 {
+        out.push(signal(
+            "promotion",
+            "promotional wording",
+            (0.2 * promos as f32).min(0.6),
+            SignalKind::Spam,
+        ));
+    }
+    if is_shouting(original) {
+        out.push(signal(
+            "shouting",
+            "mostly capital letters",
+            0.15,
+            SignalKind::Abuse,
+        ));
+    }
+    if longest_run(original) >= 8 {
+        out.push(signal(
+            "repeated_characters",
+            "a long run of one character",
+            0.15,
+            SignalKind::Spam,
+        ));
+    }
+    let emoji = original.chars().filter(|c| is_emoji(*c)).count();
+    if emoji >= 12 {
+        out.push(signal(
+            "emoji_flood",
+            &format!("{emoji} emoji"),
+            0.2,
+            SignalKind::Spam,
+        ));
+    }
+    out
+}
+
+pub fn activity_signals(activity: &Activity, author_approved: i64, author_rejected: i64) -> Vec<Signal> {
+    let mut out = Vec::new();
+    if activity.near_duplicates >= 2 {
+        let weight = (0.3 + 0.15 * activity.near_duplicates as f32).min(0.9);
+        let detail = format!(
+            "the same text was posted {} times recently",
+            activity.near_duplicates + 1
+        );
+        out.push(signal("duplicate", &detail, weight, SignalKind::Spam));
+    }
+    let burst = activity.recent_by_author.max(activity.recent_by_ip);
+    if burst >= 4 {
+        let weight = (0.1 * burst as f32).min(0.6);
+        out.push(signal(
+            "posting_rate",
+            &format!("{burst} comments in a few minutes"),
+            weight,
+            SignalKind::Spam,
+        ));
+    }
+    if author_rejected > author_approved && author_rejected >= 2 {
+        out.push(signal(
+            "distrusted_author",
+            "most of this author's comments were rejected",
+            0.3,
+            SignalKind::Author,
+        ));
+    } else if author_approved == 0 {
+        out.push(signal(
+            "new_author",
+            "the author has no approved comment yet",
+            0.05,
+            SignalKind::Author,
+        ));
+    }
+    out
+}
+
+fn signal(code: &str, detail: &str, weight: f32, kind: SignalKind) -> Signal {
+    Signal {
+        reason: Reason {
+            code: code.into(),
+            detail: detail.into(),
+            span: None,
+            term: None,
+        },
+        weight,
+        kind,
+    }
+}
+
+pub fn count_links(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| {
+            let w = w.to_ascii_lowercase();
+            w.contains("http://") || w.contains("https://") || w.starts_with("www.") || looks_like_domain(&w)
+        })
+        .count()
+}
+
+fn looks_like_domain(word: &str) -> bool {
+    let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    let host = word.split('/').next().unwrap_or("");
+    match host.rsplit_once('.') {
+        Some((name, tld)) => {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                && matches!(
+                    tld,
+                    "com"
+                        | "net"
+                        | "org"
+                        | "io"
+                        | "co"
+                        | "me"
+                        | "info"
+                        | "biz"
+                        | "xyz"
+                        | "ly"
+                        | "link"
+                        | "site"
+                        | "online"
+                        | "shop"
+                        | "top"
+                )
+        }
+        None => false,
+    }
+}
+
+/// A run of 8 or more digits (Arabic-Indic included), with single spaces, dashes, dots or
+/// brackets between groups: how phone numbers appear in comment spam. Returns its span in
+/// scalar values.
+pub fn phone_number(text: &str) -> Option<[usize; 2]> {
+    let (mut digits, mut start, mut end, mut in_gap) = (0, 0, 0, false);
+    for (i, c) in text.chars().enumerate() {
+        let is_digit = c.is_ascii_digit()
+            || ('\u{0660}'..='\u{0669}').contains(&c)
+            || ('\u{06F0}'..='\u{06F9}').contains(&c);
+        if is_digit {
+            if digits == 0 {
+                start = i;
+            }
+            digits += 1;
+            end = i + 1;
+            in_gap = false;
+        } else if digits > 0 && !in_gap && matches!(c, ' ' | '-' | '.' | '(' | ')') {
+            in_gap = true;
+        } else {
+            if digits >= 8 {
+                return Some([start, end]);
+            }
+            digits = 0;
+            in_gap = false;
+        }
+    }
+    (digits >= 8).then_some([start, end])
+}
+
+fn is_shouting(text: &str) -> bool {
+    let letters: Vec<char> = text
+        .chars()
+        .filter(|c| c.is_alphabetic() && c.is_ascii())
+        .collect();
+    letters.len() >= 12 && letters.iter().filter(|c| c.is_ascii_uppercase()).count() * 10 >= letters.len() * 8
+}
+
+fn longest_run(text: &str) -> usize {
+    let (mut best, mut run, mut prev) = (0, 0, None);
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        run = if Some(c) == prev { run + 1 } else { 1 };
+        prev = Some(c);
+        best = usize::max(best, run);
+    }
+    best
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x1F000..=0x1F2FF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<String> {
+        text_signals(text, &text.to_lowercase())
+            .into_iter()
+            .map(|s| s.reason.code)
+            .collect()
+    }
+
+    #[test]
+    fn links_phones_and_messenger_handles_are_spam_signals() {
+        assert!(codes("زوروا https://x.test و www.y.test").contains(&"links".to_string()));
+        assert_eq!(count_links("https://a.test b.com/x c"), 2);
+        assert_eq!(phone_number("للتواصل واتساب 0100 123 4567 الآن"), Some([15, 28]));
+        assert_eq!(phone_number("رقم ٠١٠٠١٢٣٤٥٦٧"), Some([4, 15]));
+        assert_eq!(phone_number("عام 2026 وفي 1999"), None);
+        assert!(codes("للتواصل واتساب 0100 123 4567").contains(&"contact_handle".to_string()));
+    }
+
+    #[test]
+    fn shouting_floods_and_repeats_are_flagged_but_ordinary_text_is_not() {
+        assert!(codes("THIS IS A SCANDAL AND A DISGRACE").contains(&"shouting".to_string()));
+        assert!(codes("هههههههههههه").contains(&"repeated_characters".to_string()));
+        assert!(codes(&"😂".repeat(15)).contains(&"emoji_flood".to_string()));
+        assert!(codes("مقال ممتاز عن القمة العربية في الرياض، شكراً للكاتب").is_empty());
+        assert!(codes("The UN and NATO met in Geneva on 12 May 2026.").is_empty());
+    }
+
+    #[test]
+    fn activity_becomes_signals_only_past_its_thresholds() {
+        let calm = Activity {
+            recent_by_author: 1,
+            recent_by_ip: 1,
+            near_duplicates: 0,
+        };
+        assert!(activity_signals(&calm, 5, 0).is_empty());
+        let busy = Activity {
+            recent_by_author: 6,
+            recent_by_ip: 6,
+            near_duplicates: 3,
+        };
+        let codes: Vec<_> = activity_signals(&busy, 5, 0)
+            .into_iter()
+            .map(|s| s.reason.code)
+            .collect();
+        assert_eq!(codes, ["duplicate", "posting_rate"]);
+        let codes: Vec<_> = activity_signals(&calm, 0, 4)
+            .into_iter()
+            .map(|s| s.reason.code)
+            .collect();
+        assert_eq!(codes, ["distrusted_author"]);
+    }
+}

@@ -1,0 +1,35 @@
+//! majlis: comments and engagement for news sites, Arabic first.
+//!
+//! # Layout
+//!
+//! - `config`: settings and their layering (defaults → file → environment).
+//! - `startup`: `Application::build` binds the listener and wires everything; `main` and the
+//!   tests share it.
+//! - `routes`: the route table and one file per handler; `middleware`: request ids, logs,
+//!   HTTP metrics, URI bounds; `error`: `ApiError` → problem+json.
+//! - `comments`: the comments core (posting flow, status policy, representations, live events).
+//! - `auth`: SSO tokens, guest tokens, staff keys.
+//! - `filter`: the content filter's seam (a pure function text → verdict).
+//! - `domain`: parsed types (ids, comment bodies, names, statuses, cursors).
+//! - `storage`: the `Store` trait, PostgreSQL and SQLite implementations.
+//! - `counters`: shared state (rate limits, live events): Redis or in-process.
+//! - `metrics`: every Prometheus metric, in one registry per application.
+//! - `clock`: the service's "now", movable in tests. `state`: what handlers share.
+//! - `cli`: `serve`, `migrate`, `keys`. `telemetry`: structured logs.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod comments;
+pub mod config;
+pub mod counters;
+pub mod domain;
+pub mod error;
+pub mod filter;
+pub mod metrics;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod storage;
+pub mod telemetry;

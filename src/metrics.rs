@@ -1,0 +1,70 @@
+//! Every Prometheus metric of the service, defined once, in one registry per application
+//! (not the global default registry, so tests can build several applications in a process).
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+
+#[derive(Clone)]
+pub struct Metrics {
+    pub registry: Registry,
+    pub http_requests: IntCounterVec,
+    pub http_duration: HistogramVec,
+    pub comments_submitted: IntCounterVec,
+    pub sse_connections: IntGauge,
+    pub backend_errors: IntCounterVec,
+}
+
+impl Metrics {
+    pub fn new() -> Result<Self, prometheus::Error> {
+        let registry = Registry::new();
+        let http_requests = IntCounterVec::new(
+            Opts::new(
+                "majlis_http_requests_total",
+                "HTTP requests by route pattern and status",
+            ),
+            &["method", "route", "status"],
+        )?;
+        let http_duration = HistogramVec::new(
+            HistogramOpts::new("majlis_http_request_duration_seconds", "HTTP request duration").buckets(
+                vec![
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ],
+            ),
+            &["method", "route"],
+        )?;
+        let comments_submitted = IntCounterVec::new(
+            Opts::new("majlis_comments_submitted_total", "New comments by outcome"),
+            &["site", "outcome"],
+        )?;
+        let sse_connections = IntGauge::new("majlis_sse_connections", "Open Server-Sent Events streams")?;
+        let backend_errors = IntCounterVec::new(
+            Opts::new("majlis_backend_errors_total", "Failed calls to a backing service"),
+            &["backend"],
+        )?;
+        registry.register(Box::new(http_requests.clone()))?;
+        registry.register(Box::new(http_duration.clone()))?;
+        registry.register(Box::new(comments_submitted.clone()))?;
+        registry.register(Box::new(sse_connections.clone()))?;
+        registry.register(Box::new(backend_errors.clone()))?;
+        #[cfg(target_os = "linux")]
+        registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
+        Ok(Self {
+            registry,
+            http_requests,
+            http_duration,
+            comments_submitted,
+            sse_connections,
+            backend_errors,
+        })
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> Result<String, prometheus::Error> {
+        let mut buf = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut buf)?;
+        String::from_utf8(buf).map_err(|e| prometheus::Error::Msg(e.to_string()))
+    }
+}

@@ -1,0 +1,3 @@
+//! `/v1/sites/{site}/articles/{article}`: what the newsroom's CMS registers.
+
+pub mod put;

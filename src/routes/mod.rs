@@ -1,0 +1,41 @@
+//! The route table: the whole API on one screen. Handlers live in `routes/<resource>/`.
+
+pub mod articles;
+pub mod comments;
+mod extract;
+pub mod ops;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use extract::{ApiJson, client_ip, path_config, query_config};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(comments::list::list_thread)
+        .service(comments::create::create_comment)
+        .service(comments::replies::list_replies)
+        .service(comments::edit::edit_comment)
+        .service(comments::delete::delete_comment)
+        .service(comments::like::like_comment)
+        .service(comments::like::unlike_comment)
+        .service(comments::report::report_comment)
+        .service(comments::counts::comment_counts)
+        .service(comments::events::thread_events)
+        .service(articles::put::put_article)
+        .service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(ops::openapi_json);
+}
+
+/// The OpenAPI document of every route above.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa_actix_web::AppExt;
+    let (_, mut api) = actix_web::App::new()
+        .into_utoipa_app()
+        .configure(configure)
+        .split_for_parts();
+    api.info.title = "majlis".into();
+    api.info.version = env!("CARGO_PKG_VERSION").into();
+    api.info.description = Some("Comments and engagement for news sites, Arabic first.".into());
+    api
+}

@@ -1,0 +1,203 @@
+//! Building and running the application: one code path for `main` and for the tests, which
+//! bind port 0 and move the clock.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{Method, header};
+use actix_web::{App, HttpResponse, HttpServer, middleware, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use utoipa_actix_web::AppExt;
+
+use crate::auth::GuestTokens;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::counters::{MemoryState, RedisState, SharedState};
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::routes::{self, ops::OpenApiDoc};
+use crate::state::{AppState, ServerKeys};
+use crate::storage::{self, Store};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Clock::default()).await
+    }
+
+    /// Connects the store and shared state, binds the listener and prepares the server.
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        let metrics = Metrics::new()?;
+        let store = storage::connect(&settings.database.url, settings.database.max_connections).await?;
+        let shared: Arc<dyn SharedState> = match &settings.redis.url {
+            Some(url) => Arc::new(RedisState::connect(url, metrics.clone()).await?),
+            None => Arc::new(MemoryState::new()),
+        };
+        let keys = Arc::new(server_keys(&settings, store.as_ref()).await?);
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            settings: Arc::new(settings),
+            store,
+            shared,
+            metrics,
+            clock,
+            keys,
+        };
+        let server = serve(listener, state.clone())?;
+        tracing::info!(port, backend = state.shared.name(), "majlis listening");
+        Ok(Self { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the server is stopped (SIGINT/SIGTERM in production): stops accepting,
+    /// lets requests in flight finish, then closes the pools.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.state.store.close().await;
+        tracing::info!("majlis stopped");
+        result
+    }
+
+    /// A handle that stops the server, for tests of shutdown.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let grace = state.settings.server.shutdown_grace_secs;
+    let workers = state.settings.server.workers;
+    let openapi = web::Data::new(OpenApiDoc(routes::openapi().to_json().unwrap_or_default()));
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(middleware::Compress::default())
+            .wrap(cors(&data.settings))
+            .wrap(middleware::from_fn(crate::middleware::observe))
+            .app_data(data.clone())
+            .app_data(openapi.clone())
+            .app_data(routes::query_config())
+            .app_data(routes::path_config())
+            .into_utoipa_app()
+            .configure(routes::configure)
+            .default_service(web::to(not_found))
+            .into_app()
+    })
+    .listen(listener)?
+    .shutdown_timeout(grace);
+    if let Some(n) = workers {
+        server = server.workers(n);
+    }
+    Ok(server.run())
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found("route_not_found", "no such route"))
+}
+
+/// CORS for the origins of every configured site; `http://localhost:*` allows any port.
+fn cors(settings: &Settings) -> Cors {
+    let patterns: Vec<String> = settings.sites.values().flat_map(|s| s.origins.clone()).collect();
+    Cors::default()
+        .allowed_origin_fn(move |origin, _| {
+            let origin = origin.to_str().unwrap_or("");
+            patterns.iter().any(|p| origin_matches(p, origin))
+        })
+        .allowed_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(3600)
+}
+
+pub fn origin_matches(pattern: &str, origin: &str) -> bool {
+    match pattern.strip_suffix(":*") {
+        Some(base) => origin
+            .strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .is_some_and(|port| {
+                !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+            }),
+        None => pattern == origin,
+    }
+}
+
+/// Server keys from the configuration, or generated once and kept in the database so every
+/// instance sharing it agrees.
+async fn server_keys(settings: &Settings, store: &dyn Store) -> anyhow::Result<ServerKeys> {
+    async fn secret(
+        store: &dyn Store,
+        configured: &Option<SecretString>,
+        name: &str,
+    ) -> anyhow::Result<Vec<u8>> {
+        if let Some(s) = configured {
+            return Ok(s.expose_secret().as_bytes().to_vec());
+        }
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        Ok(store
+            .local_secret(name, &URL_SAFE_NO_PAD.encode(bytes))
+            .await?
+            .into_bytes())
+    }
+    let s = &settings.secrets;
+    Ok(ServerKeys {
+        guest_tokens: GuestTokens::new(&secret(store, &s.guest_token_key, "guest_token_key").await?),
+        cursor: secret(store, &s.cursor_key, "cursor_key").await?,
+        ip_hash: secret(store, &s.ip_hash_key, "ip_hash_key").await?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_matches;
+
+    #[test]
+    fn a_port_wildcard_matches_any_port_and_nothing_else() {
+        assert!(origin_matches("http://localhost:*", "http://localhost:3000"));
+        assert!(!origin_matches("http://localhost:*", "http://localhost"));
+        assert!(!origin_matches(
+            "http://localhost:*",
+            "http://localhost:3000.evil.test"
+        ));
+        assert!(!origin_matches(
+            "http://localhost:*",
+            "http://localhost.evil.test:80"
+        ));
+        assert!(origin_matches("https://news.example", "https://news.example"));
+        assert!(!origin_matches(
+            "https://news.example",
+            "https://news.example.evil"
+        ));
+    }
+}

@@ -1,0 +1,30 @@
+//! PostgreSQL, for production and for more than one instance.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::postgres::PgPoolOptions;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+pub struct PgStore {
+    pool: sqlx::PgPool,
+}
+
+impl PgStore {
+    /// Connects a pool of at most `max_connections`; does not migrate.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        // The URL may hold a password: keep it out of the error.
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            // A request waiting longer than this for a connection is better answered 503.
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await
+            .context("connecting to PostgreSQL")?;
+        Ok(Self { pool })
+    }
+}
+
+// Plain BEGIN: READ COMMITTED, with rows taken by the writes themselves (see sql.rs).
+super::sql::impl_store!(PgStore, sqlx::Postgres, begin = "BEGIN", migrator = MIGRATOR);

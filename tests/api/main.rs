@@ -1,0 +1,24 @@
+//! The HTTP test suite: one binary, one module per concern. Each test runs on the embedded
+//! back-ends and, when the test URLs are set, on PostgreSQL + Redis (`on_both_backends!`).
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod helpers;
+
+mod articles;
+mod auth_tokens;
+mod bad_input;
+mod comment_helpers;
+mod counts;
+mod editing;
+mod idempotency;
+mod instances;
+mod likes;
+mod live_events;
+mod operations;
+mod paging;
+mod rate_limits;
+mod reports;
+mod sanctions;
+mod smoke;
+mod threading;
+mod visibility;
