@@ -82,7 +82,8 @@ fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             ApiError::bad_request("malformed_json", inner.to_string())
         }
     })?;
-    de.end().map_err(|e| ApiError::bad_request("malformed_json", e.to_string()))?;
+    de.end()
+        .map_err(|e| ApiError::bad_request("malformed_json", e.to_string()))?;
     Ok(value)
 }
 
@@ -92,13 +93,31 @@ fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
     let message = e.to_string();
     let named = || message.split('`').nth(1).unwrap_or("").to_string();
     let (code, field) = if message.starts_with("missing field") {
-        ("required", if path == "." { named() } else { format!("{path}.{}", named()) })
+        (
+            "required",
+            if path == "." {
+                named()
+            } else {
+                format!("{path}.{}", named())
+            },
+        )
     } else if message.starts_with("unknown field") {
         ("unknown_field", path.to_string())
     } else {
-        ("invalid_type", if path == "." { String::new() } else { path.to_string() })
+        (
+            "invalid_type",
+            if path == "." {
+                String::new()
+            } else {
+                path.to_string()
+            },
+        )
     };
-    FieldError { field, code: code.into(), message }
+    FieldError {
+        field,
+        code: code.into(),
+        message,
+    }
 }
 
 pub fn query_config() -> web::QueryConfig {
