@@ -31,6 +31,26 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysCommand,
     },
+    /// Use the content filter offline.
+    Filter {
+        #[command(subcommand)]
+        action: FilterCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FilterCommand {
+    /// Judge texts read from stdin, one per line; print one JSON verdict per line.
+    Check,
+    /// Judge `text<TAB>label` lines and print precision, recall, F1 and the confusion matrix.
+    Eval { file: std::path::PathBuf },
+    /// Train the shipped models from the team's data folder and write them to `--out`.
+    Train {
+        #[arg(long, default_value = "../shared/data")]
+        data: std::path::PathBuf,
+        #[arg(long, default_value = "config/models")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

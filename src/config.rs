@@ -121,6 +121,22 @@ pub struct SiteSettings {
     pub comment_burst: u32,
     pub ip_per_minute: u32,
     pub ip_burst: u32,
+    /// Hold a comment when its abuse score reaches this (default: the model's proposal).
+    #[serde(default)]
+    pub abuse_hold_threshold: Option<f32>,
+    /// Hold a comment as suspected spam when its spam score reaches this (default: the model's).
+    #[serde(default)]
+    pub spam_hold_threshold: Option<f32>,
+}
+
+impl SiteSettings {
+    /// The site's own filter thresholds, where it sets them.
+    pub fn filter_overrides(&self) -> crate::filter::Overrides {
+        crate::filter::Overrides {
+            abuse_hold: self.abuse_hold_threshold,
+            spam_hold: self.spam_hold_threshold,
+        }
+    }
 }
 
 impl Settings {

@@ -9,13 +9,14 @@
 //!   HTTP metrics, URI bounds; `error`: `ApiError` → problem+json.
 //! - `comments`: the comments core (posting flow, status policy, representations, live events).
 //! - `auth`: SSO tokens, guest tokens, staff keys.
-//! - `filter`: the content filter's seam (a pure function text → verdict).
+//! - `filter`: the content filter, pure: normalization, word lists, signals, classifiers,
+//!   the verdict. `screening`: the filter as a service (run-time word lists, per-site models).
 //! - `domain`: parsed types (ids, comment bodies, names, statuses, cursors).
 //! - `storage`: the `Store` trait, PostgreSQL and SQLite implementations.
 //! - `counters`: shared state (rate limits, live events): Redis or in-process.
 //! - `metrics`: every Prometheus metric, in one registry per application.
 //! - `clock`: the service's "now", movable in tests. `state`: what handlers share.
-//! - `cli`: `serve`, `migrate`, `keys`. `telemetry`: structured logs.
+//! - `cli`: `serve`, `migrate`, `keys`; `filter_cli`: `filter check | eval | train`. `telemetry`: structured logs.
 
 pub mod auth;
 pub mod cli;
@@ -26,9 +27,11 @@ pub mod counters;
 pub mod domain;
 pub mod error;
 pub mod filter;
+pub mod filter_cli;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
+pub mod screening;
 pub mod startup;
 pub mod state;
 pub mod storage;

@@ -2,7 +2,7 @@
 //! (not the global default registry, so tests can build several applications in a process).
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
 #[derive(Clone)]
@@ -13,6 +13,8 @@ pub struct Metrics {
     pub comments_submitted: IntCounterVec,
     pub sse_connections: IntGauge,
     pub backend_errors: IntCounterVec,
+    pub filter_reasons: IntCounterVec,
+    pub filter_duration: Histogram,
 }
 
 impl Metrics {
@@ -42,6 +44,16 @@ impl Metrics {
             Opts::new("majlis_backend_errors_total", "Failed calls to a backing service"),
             &["backend"],
         )?;
+        let filter_reasons = IntCounterVec::new(
+            Opts::new("majlis_filter_reasons_total", "Reasons given by the filter"),
+            &["code"],
+        )?;
+        let filter_duration = Histogram::with_opts(
+            HistogramOpts::new("majlis_filter_duration_seconds", "Time to judge one text")
+                .buckets(vec![0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03]),
+        )?;
+        registry.register(Box::new(filter_reasons.clone()))?;
+        registry.register(Box::new(filter_duration.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(comments_submitted.clone()))?;
@@ -58,6 +70,8 @@ impl Metrics {
             comments_submitted,
             sse_connections,
             backend_errors,
+            filter_reasons,
+            filter_duration,
         })
     }
 

@@ -21,6 +21,7 @@ use crate::counters::{MemoryState, RedisState, SharedState};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::routes::{self, ops::OpenApiDoc};
+use crate::screening::{self, Screening};
 use crate::state::{AppState, ServerKeys};
 use crate::storage::{self, Store};
 
@@ -44,6 +45,8 @@ impl Application {
             None => Arc::new(MemoryState::new()),
         };
         let keys = Arc::new(server_keys(&settings, store.as_ref()).await?);
+        let screening = Arc::new(Screening::load(store.as_ref(), metrics.clone()).await?);
+        screening::spawn_refresher(screening.clone(), store.clone());
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
         let port = listener.local_addr()?.port();
         let state = AppState {
@@ -53,6 +56,7 @@ impl Application {
             metrics,
             clock,
             keys,
+            screening,
         };
         let server = serve(listener, state.clone())?;
         tracing::info!(port, backend = state.shared.name(), "majlis listening");

@@ -13,6 +13,7 @@ use crate::counters::SharedState;
 use crate::domain::SiteId;
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
+use crate::screening::Screening;
 use crate::storage::Store;
 
 #[derive(Clone)]
@@ -23,6 +24,7 @@ pub struct AppState {
     pub metrics: Metrics,
     pub clock: Clock,
     pub keys: Arc<ServerKeys>,
+    pub screening: Arc<Screening>,
 }
 
 /// Keys derived from the configured or locally generated secrets.

@@ -10,7 +10,15 @@
 )]
 
 #[path = "storage_contract/contract.rs"]
-mod contract;
+mod comments_contract;
+#[path = "storage_contract/filter.rs"]
+mod filter_contract;
+
+/// Every contract function, whichever file it is written in.
+mod contract {
+    pub use super::comments_contract::*;
+    pub use super::filter_contract::*;
+}
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -169,4 +177,7 @@ contract_tests!(
     comment_counts_list_only_articles_with_comments,
     staff_keys_are_found_by_hash_and_revoked,
     missing_rows_are_not_found,
+    lexicon_entries_are_listed_until_removed_and_every_change_moves_the_version,
+    site_models_are_kept_per_site_and_replaced,
+    comments_since_a_time_are_replayed_newest_first,
 );

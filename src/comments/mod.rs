@@ -3,6 +3,7 @@
 
 pub mod live;
 pub mod policy;
+pub mod screen;
 pub mod submit;
 pub mod view;
 pub mod viewer;

@@ -28,6 +28,7 @@ pub fn decide(
     }
     match verdict.action {
         Action::Reject => return CommentStatus::Rejected,
+        Action::Hold if verdict.spam => return CommentStatus::Spam,
         Action::Hold => return CommentStatus::Pending,
         Action::Publish => {}
     }

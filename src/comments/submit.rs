@@ -5,13 +5,13 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::policy::{self, Submission};
+use super::screen::screen;
 use super::view::ViewContext;
 use crate::auth::CommenterIdentity;
 use crate::comments::live;
 use crate::counters::{RateDecision, RateLimit};
 use crate::domain::{ArticleId, CommentBody, CommentStatus, DisplayName, SiteId};
 use crate::error::{ApiError, ApiResult};
-use crate::filter::{self, FilterContext};
 use crate::routes::comments::create::{CreateComment, CreatedComment};
 use crate::routes::comments::ensure_may_post;
 use crate::state::AppState;
@@ -111,15 +111,15 @@ pub async fn submit(state: &AppState, sub: NewSubmission<'_>) -> ApiResult<Creat
     let author_status = ensure_may_post(&commenter, state)?;
 
     let (parent_id, depth) = thread_position(state, req.parent_id, &site_id, sub.article_id).await?;
-    let verdict = filter::check(
+    let verdict = screen(
+        state,
+        site_id.as_str(),
+        &site.lang,
         body.as_str(),
-        &FilterContext {
-            site: site_id.as_str(),
-            lang: Some(&site.lang),
-            author_approved: commenter.approved_count,
-            author_rejected: commenter.rejected_count,
-        },
-    );
+        &commenter,
+        Some(&sub.ip_hash),
+    )
+    .await?;
     let submission = Submission {
         body: body.as_str(),
         honeypot_filled: req.hp.as_deref().is_some_and(|hp| !hp.trim().is_empty()),
@@ -143,6 +143,7 @@ pub async fn submit(state: &AppState, sub: NewSubmission<'_>) -> ApiResult<Creat
         lang: None,
         status,
         verdict: serde_json::to_string(&verdict).ok(),
+        masked_body: verdict.masked_body.clone(),
         ip_hash: Some(sub.ip_hash),
         created_at: now,
     };

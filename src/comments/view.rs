@@ -73,7 +73,7 @@ impl ViewContext {
                 avatar: row.author_avatar.clone(),
                 is_staff: row.author_is_staff,
             }),
-            body: (!tombstone).then(|| row.body.clone()),
+            body: (!tombstone).then(|| row.masked_body.clone().unwrap_or_else(|| row.body.clone())),
             lang: row.lang.clone(),
             status,
             like_count: row.like_count,
@@ -83,7 +83,7 @@ impl ViewContext {
             liked_by_me: self.liked.contains(&row.id),
             replies: None,
             moderation_message: is_author
-                .then(|| moderation_message(status, &self.lang))
+                .then(|| moderation_message(status, rejection_cause(row), &self.lang))
                 .flatten(),
         }
     }
@@ -105,15 +105,52 @@ impl ViewContext {
     }
 }
 
+/// Why a comment was rejected, in broad strokes the author can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectionCause {
+    Words,
+    Tone,
+    Moderator,
+}
+
+fn rejection_cause(row: &CommentRow) -> RejectionCause {
+    let verdict = row
+        .verdict
+        .as_deref()
+        .and_then(|v| serde_json::from_str::<crate::filter::Verdict>(v).ok());
+    match verdict {
+        Some(v) if v.action == crate::filter::Action::Reject => {
+            if v.reasons.iter().any(|r| r.code == "word_list") {
+                RejectionCause::Words
+            } else {
+                RejectionCause::Tone
+            }
+        }
+        _ => RejectionCause::Moderator,
+    }
+}
+
 /// What the author is told about a comment that is not public.
-pub fn moderation_message(status: CommentStatus, lang: &str) -> Option<String> {
+pub fn moderation_message(status: CommentStatus, cause: RejectionCause, lang: &str) -> Option<String> {
     let arabic = lang == "ar";
-    let text = match status {
-        CommentStatus::Pending if arabic => "تعليقك بانتظار المراجعة وسيظهر بعد موافقة المشرفين.",
-        CommentStatus::Pending => "Your comment is awaiting moderation and will appear once approved.",
-        CommentStatus::Rejected if arabic => "لم يُنشر تعليقك لأنه يحتوي على كلمات غير مسموح بها هنا.",
-        CommentStatus::Rejected => {
+    let text = match (status, cause) {
+        (CommentStatus::Pending, _) if arabic => "تعليقك بانتظار المراجعة وسيظهر بعد موافقة المشرفين.",
+        (CommentStatus::Pending, _) => "Your comment is awaiting moderation and will appear once approved.",
+        (CommentStatus::Rejected, RejectionCause::Words) if arabic => {
+            "لم يُنشر تعليقك لأنه يحتوي على كلمات غير مسموح بها هنا."
+        }
+        (CommentStatus::Rejected, RejectionCause::Words) => {
             "Your comment was not published: it contains words that are not allowed here."
+        }
+        (CommentStatus::Rejected, RejectionCause::Tone) if arabic => {
+            "لم يُنشر تعليقك لأنه يبدو مسيئاً. انتقد الأفكار لا الأشخاص."
+        }
+        (CommentStatus::Rejected, RejectionCause::Tone) => {
+            "Your comment was not published: it reads as abusive. Criticise ideas, not people."
+        }
+        (CommentStatus::Rejected, RejectionCause::Moderator) if arabic => "رفض المشرفون هذا التعليق.",
+        (CommentStatus::Rejected, RejectionCause::Moderator) => {
+            "The moderators did not publish this comment."
         }
         _ => return None,
     };

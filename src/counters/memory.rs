@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use governor::clock::Clock;
@@ -24,6 +25,8 @@ pub struct MemoryState {
     limiters: Mutex<HashMap<RateLimit, Arc<DefaultKeyedRateLimiter<String>>>>,
     calls: AtomicU64,
     events: broadcast::Sender<LiveEvent>,
+    /// `count_recent` windows: key → (count, when the window ends).
+    windows: Mutex<HashMap<String, (u64, Instant)>>,
 }
 
 impl MemoryState {
@@ -33,6 +36,7 @@ impl MemoryState {
             limiters: Mutex::new(HashMap::new()),
             calls: AtomicU64::new(0),
             events,
+            windows: Mutex::new(HashMap::new()),
         }
     }
 
@@ -46,6 +50,21 @@ impl MemoryState {
             Ok(()) => RateDecision::Allowed,
             Err(not_until) => RateDecision::Limited(not_until.wait_time_from(limiter.clock().now())),
         }
+    }
+
+    /// The window counter without the trait's boxed future, for the Redis fallback.
+    pub(super) fn count_recent_now(&self, key: &str, window: Duration) -> u64 {
+        let now = Instant::now();
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.calls.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            windows.retain(|_, (_, ends)| *ends > now);
+        }
+        let entry = windows.entry(key.to_owned()).or_insert((0, now + window));
+        if entry.1 <= now {
+            *entry = (0, now + window);
+        }
+        entry.0 += 1;
+        entry.0
     }
 
     fn limiter(&self, limit: RateLimit) -> Arc<DefaultKeyedRateLimiter<String>> {
@@ -93,6 +112,10 @@ fn quota(limit: RateLimit) -> Quota {
 impl SharedState for MemoryState {
     async fn take_token(&self, key: &str, limit: RateLimit) -> RateDecision {
         self.take_token_now(key, limit)
+    }
+
+    async fn count_recent(&self, key: &str, window: Duration) -> u64 {
+        self.count_recent_now(key, window)
     }
 
     async fn publish(&self, event: &LiveEvent) -> Result<(), BackendError> {

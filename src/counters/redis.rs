@@ -25,6 +25,8 @@ use crate::metrics::Metrics;
 
 const EVENTS_CHANNEL: &str = "majlis:events";
 const BUCKET_PREFIX: &str = "majlis:rl:";
+/// `count_recent` windows: `INCR` counters that expire when their window ends.
+const WINDOW_PREFIX: &str = "majlis:win:";
 
 /// A request waits at most this long for any one Redis call, reconnection included: the
 /// manager's own timeouts bound each attempt, this bounds their sum.
@@ -170,6 +172,37 @@ impl SharedState for RedisState {
                 *self.fallback_until.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some(Instant::now() + FALLBACK_COOLDOWN);
                 self.fallback.take_token_now(key, limit)
+            }
+        }
+    }
+
+    async fn count_recent(&self, key: &str, window: Duration) -> u64 {
+        if self.in_fallback() {
+            return self.fallback.count_recent_now(key, window);
+        }
+        let mut conn = self.commands.clone();
+        let key = format!("{WINDOW_PREFIX}{key}");
+        // INCR and EXPIRE NX in one round trip: the window starts with the first occurrence.
+        let counted = within(
+            CALL_DEADLINE,
+            redis::pipe()
+                .atomic()
+                .incr(&key, 1u64)
+                .cmd("PEXPIRE")
+                .arg(&key)
+                .arg(u64::try_from(window.as_millis()).unwrap_or(u64::MAX))
+                .arg("NX")
+                .ignore()
+                .query_async::<(u64,)>(&mut conn),
+        )
+        .await;
+        match counted {
+            Ok((count,)) => count,
+            Err(err) => {
+                self.count_failure("window counter (counting in process)", &err);
+                *self.fallback_until.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(Instant::now() + FALLBACK_COOLDOWN);
+                self.fallback.count_recent_now(&key, window)
             }
         }
     }

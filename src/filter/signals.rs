@@ -153,8 +153,10 @@ pub fn activity_signals(activity: &Activity, author_approved: i64, author_reject
         out.push(signal("duplicate", &detail, weight, SignalKind::Spam));
     }
     let burst = activity.recent_by_author.max(activity.recent_by_ip);
+    // Alone this never holds a comment (the rate limits handle floods); it tips a text that
+    // already looks like spam.
     if burst >= 4 {
-        let weight = (0.1 * burst as f32).min(0.6);
+        let weight = (0.05 * (burst - 3) as f32).min(0.3);
         out.push(signal(
             "posting_rate",
             &format!("{burst} comments in a few minutes"),
@@ -178,6 +180,42 @@ pub fn activity_signals(activity: &Activity, author_approved: i64, author_reject
         ));
     }
     out
+}
+
+/// A SimHash of the text's word pairs, as two 32-bit halves. Texts that differ in a word or
+/// two (a changed number, an added greeting) keep most pairs, so at least one half usually
+/// survives; unrelated texts share a half by chance about once in four billion.
+pub fn fingerprints(text: &str) -> [u32; 2] {
+    let normalized = super::normalize::normalize(text).text;
+    // Numbers and links change from copy to copy of the same spam; the words around them don't.
+    let words: Vec<&str> = normalized
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    let mut votes = [0i32; 64];
+    let mut add = |h: u64| {
+        for (bit, vote) in votes.iter_mut().enumerate() {
+            *vote += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    };
+    if words.len() < 2 {
+        words.iter().for_each(|w| add(fnv1a(w.as_bytes(), 0)));
+    } else {
+        words
+            .windows(2)
+            .for_each(|pair| add(fnv1a(pair[1].as_bytes(), fnv1a(pair[0].as_bytes(), 0))));
+    }
+    let hash = votes
+        .iter()
+        .enumerate()
+        .fold(0u64, |h, (bit, v)| if *v > 0 { h | 1 << bit } else { h });
+    [(hash >> 32) as u32, hash as u32]
+}
+
+fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325 ^ seed, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn signal(code: &str, detail: &str, weight: f32, kind: SignalKind) -> Signal {
@@ -313,6 +351,15 @@ mod tests {
         assert!(codes(&"😂".repeat(15)).contains(&"emoji_flood".to_string()));
         assert!(codes("مقال ممتاز عن القمة العربية في الرياض، شكراً للكاتب").is_empty());
         assert!(codes("The UN and NATO met in Geneva on 12 May 2026.").is_empty());
+    }
+
+    #[test]
+    fn near_duplicates_share_a_fingerprint_half_and_unrelated_texts_do_not() {
+        let a = fingerprints("للتواصل واتساب 0100 123 4567 خصومات كبيرة على جميع المنتجات اليوم فقط");
+        let b = fingerprints("للتواصل واتساب 0111 999 8888 خصومات كبيرة على جميع المنتجات اليوم فقط");
+        let c = fingerprints("مقال ممتاز عن القمة العربية في الرياض وشكراً للكاتب على التحليل");
+        assert_eq!(a, b, "only the number changed");
+        assert!(a[0] != c[0] && a[1] != c[1]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod comments;
 mod extract;
+pub mod moderation;
 pub mod ops;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,6 +22,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(comments::counts::comment_counts)
         .service(comments::events::thread_events)
         .service(articles::put::put_article)
+        .service(moderation::filter::filter_check)
+        .service(moderation::filter::filter_backtest)
+        .service(moderation::lexicon::list_entries)
+        .service(moderation::lexicon::add_entry)
+        .service(moderation::lexicon::remove_entry)
         .service(ops::healthz)
         .service(ops::readyz)
         .service(ops::metrics)

@@ -5,6 +5,7 @@
 //! macro, so the back-ends cannot drift; `tests/storage_contract.rs` runs one contract
 //! suite against both. Every change that touches more than one row runs in one transaction.
 
+mod filter;
 mod model;
 mod postgres;
 mod sql;
@@ -14,6 +15,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use filter::{FilterStore, LexiconRow, PastComment};
 pub use model::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -54,7 +56,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// What the service keeps. Times are passed in by the caller (from the app's clock), never
 /// taken from the database, so tests control them and both back-ends agree.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: FilterStore + Send + Sync + 'static {
     /// Applies the migrations of this back-end.
     async fn migrate(&self) -> StoreResult<()>;
     /// A cheap round trip, for `/readyz`.

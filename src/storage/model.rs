@@ -115,6 +115,8 @@ pub struct CommentRow {
     pub report_count: i64,
     /// The filter's verdict as JSON.
     pub verdict: Option<String>,
+    /// The body with `mask` matches starred, shown to readers instead of `body`.
+    pub masked_body: Option<String>,
     pub created_at: OffsetDateTime,
     pub edited_at: Option<OffsetDateTime>,
 }
@@ -139,6 +141,7 @@ pub struct NewComment {
     pub verdict: Option<String>,
     /// Keyed hash of the poster's IP address (never the address itself).
     pub ip_hash: Option<String>,
+    pub masked_body: Option<String>,
     pub created_at: OffsetDateTime,
 }
 
@@ -165,6 +168,7 @@ pub struct CommentEdit {
     pub body: String,
     pub status: CommentStatus,
     pub verdict: Option<String>,
+    pub masked_body: Option<String>,
     pub edited_at: OffsetDateTime,
 }
 

@@ -20,7 +20,7 @@ macro_rules! comment_columns {
     () => {
         "c.id, c.site, c.article_id, c.parent_id, c.depth, c.author_id, a.name AS author_name, \
          a.avatar AS author_avatar, a.is_staff AS author_is_staff, c.body, c.lang, c.status, \
-         c.like_count, c.reply_count, c.report_count, c.verdict, c.created_at, c.edited_at"
+         c.like_count, c.reply_count, c.report_count, c.verdict, c.masked_body, c.created_at, c.edited_at"
     };
 }
 
@@ -88,15 +88,14 @@ pub(super) const COMMENTER_SET_STATUS: &str =
 pub(super) const COMMENT_GET: &str =
     concat!("SELECT ", comment_columns!(), comment_from!(), " WHERE c.id = $1");
 pub(super) const COMMENT_INSERT: &str = "INSERT INTO comments \
-     (id, site, article_id, parent_id, depth, author_id, body, lang, status, verdict, ip_hash, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     (id, site, article_id, parent_id, depth, author_id, body, lang, status, verdict, ip_hash, created_at, \
+     masked_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 /// Reads what a status change needs and holds the row until commit.
 pub(super) const COMMENT_LOCK: &str = "UPDATE comments SET reply_count = reply_count WHERE id = $1 \
      RETURNING status, reply_count, parent_id, site, article_id";
 /// What `COMMENT_LOCK` returns.
 pub(super) type Locked = (String, i64, Option<uuid::Uuid>, String, String);
-pub(super) const COMMENT_EDIT: &str =
-    "UPDATE comments SET body = $2, status = $3, verdict = $4, edited_at = $5 WHERE id = $1";
+pub(super) const COMMENT_EDIT: &str = "UPDATE comments SET body = $2, status = $3, verdict = $4, edited_at = $5, masked_body = $6 WHERE id = $1";
 pub(super) const COMMENT_DELETE: &str =
     "UPDATE comments SET status = 'deleted', deleted_at = $2 WHERE id = $1";
 /// Returns what decides whether the parent's own visibility flipped.
@@ -349,6 +348,7 @@ macro_rules! impl_store {
                                 .bind(status.as_str())
                                 .bind(&edit.verdict)
                                 .bind(edit.edited_at)
+                                .bind(&edit.masked_body)
                                 .execute(&mut *tx)
                                 .await?;
                         }
@@ -553,6 +553,7 @@ macro_rules! impl_store {
                         .bind(&new.verdict)
                         .bind(&new.ip_hash)
                         .bind(new.created_at)
+                        .bind(&new.masked_body)
                         .execute(&mut *tx)
                         .await;
                     match inserted {

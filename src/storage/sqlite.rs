@@ -54,3 +54,4 @@ super::sql::impl_store!(
     begin = "BEGIN IMMEDIATE",
     migrator = MIGRATOR
 );
+super::filter::impl_filter_store!(SqliteStore);

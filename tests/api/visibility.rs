@@ -1,7 +1,7 @@
 //! Who sees what: held comments only for their authors, tombstones that keep a thread's shape,
 //! and bot submissions stored as spam.
 
-use majlis::comments::view::moderation_message;
+use majlis::comments::view::{RejectionCause, moderation_message};
 use majlis::domain::CommentStatus;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -38,7 +38,8 @@ async fn a_held_comment_is_listed_only_for_its_author(backend: Backend) {
 
     // Assert: the author is told, in the site's language (Arabic), that it awaits moderation.
     assert_eq!(held["status"], "pending");
-    let pending_message = moderation_message(CommentStatus::Pending, "ar").expect("a message for pending");
+    let pending_message = moderation_message(CommentStatus::Pending, RejectionCause::Moderator, "ar")
+        .expect("a message for pending");
     assert_eq!(held["moderation_message"], pending_message.as_str());
     assert!(
         pending_message
@@ -217,7 +218,8 @@ async fn a_bot_submission_is_stored_as_spam_and_looks_held_to_its_author(backend
     // Arrange: a reader who has commented elsewhere.
     let app = spawn_app(&backend).await;
     let (_, reader) = app.guest_comment("elsewhere", &text(23)).await;
-    let pending = moderation_message(CommentStatus::Pending, "ar").expect("a message for pending");
+    let pending = moderation_message(CommentStatus::Pending, RejectionCause::Moderator, "ar")
+        .expect("a message for pending");
 
     let cases = [
         (

@@ -48,6 +48,7 @@ fn new_comment(
         status,
         verdict: Some(r#"{"action":"publish","score":0,"reasons":[]}"#.into()),
         ip_hash: Some("ab12".into()),
+        masked_body: None,
         created_at: T0,
     }
 }
@@ -96,6 +97,7 @@ async fn set_status(store: &dyn Store, row: &CommentRow, status: CommentStatus) 
         body: row.body.clone(),
         status,
         verdict: None,
+        masked_body: None,
         edited_at: T0 + Duration::minutes(1),
     };
     store.edit_comment(&edit).await.unwrap()

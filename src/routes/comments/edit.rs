@@ -9,11 +9,11 @@ use validator::Validate;
 use super::{active_commenter, find_comment, require_identity};
 use crate::comments::live;
 use crate::comments::policy::{self, Submission};
+use crate::comments::screen::screen;
 use crate::comments::submit::body_message;
 use crate::comments::view::{CommentView, ViewContext};
 use crate::domain::{CommentBody, CommentStatus};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::filter::{self, FilterContext};
 use crate::routes::ApiJson;
 use crate::state::AppState;
 use crate::storage::CommentEdit;
@@ -73,15 +73,7 @@ pub async fn edit_comment(
         .store
         .ensure_article(&comment.site, &comment.article_id, now)
         .await?;
-    let verdict = filter::check(
-        text.as_str(),
-        &FilterContext {
-            site: &comment.site,
-            lang: Some(&site.lang),
-            author_approved: author.approved_count,
-            author_rejected: author.rejected_count,
-        },
-    );
+    let verdict = screen(&state, &comment.site, &site.lang, text.as_str(), &author, None).await?;
     let submission = Submission {
         body: text.as_str(),
         honeypot_filled: false,
@@ -94,6 +86,7 @@ pub async fn edit_comment(
         body: text.into_inner(),
         status,
         verdict: serde_json::to_string(&verdict).ok(),
+        masked_body: verdict.masked_body.clone(),
         edited_at: now,
     };
     let row = state.store.edit_comment(&edit).await?;

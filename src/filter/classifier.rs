@@ -1,0 +1,305 @@
+//! Learned abuse and spam scores: logistic regression over hashed word and character
+//! n-grams of the normalized text (see [`super::features`]).
+//!
+//! Logistic regression rather than naive Bayes because it measured better on held-out news
+//! comments (`config/models/README.md` has the comparison) and because a moderator's decision
+//! is one gradient step ([`Model::update`]) that needs no per-class counts.
+//!
+//! The committed parameters are trained by [`super::train::train`] from the sources that may
+//! ship, and compiled into the binary ([`Models::builtin`]).
+
+use super::features::FeatureSpec;
+
+/// File format: magic, then a little-endian header, the weights as `i16`, and an FNV-1a
+/// checksum of everything before it.
+const MAGIC: &[u8; 4] = b"MJLM";
+const VERSION: u16 = 1;
+const HEADER_LEN: usize = 4 + 2 + 4 + 4 * 5 + 4;
+/// Learning rate of one moderator decision. Features are L2-normalised, so one update on a
+/// text moves its own margin by about this much times `1 - p`: a decision counts, but one
+/// decision does not flip the model (measured in `config/models/README.md`).
+pub const DEFAULT_ONLINE_RATE: f32 = 0.5;
+/// Room left above the largest trained weight for moderators' updates to grow into.
+const HEADROOM: f32 = 2.0;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ModelError {
+    #[error("model file is truncated or has trailing bytes")]
+    Length,
+    #[error("not a majlis model file")]
+    Magic,
+    #[error("model file version {0} is not supported")]
+    Version(u16),
+    #[error("model file has an invalid header")]
+    Header,
+    #[error("model file checksum does not match (corrupt file)")]
+    Checksum,
+}
+
+/// Thresholds on [`Model::score`] proposed by training, stored with the weights because they
+/// belong to them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub hold: f32,
+    pub reject: f32,
+}
+
+/// One binary classifier. Cheap to share (`Arc` it); `update` needs `&mut`.
+///
+/// Weights are 16-bit integers times `scale`, in memory as in the file: half the cache
+/// footprint of `f32` (both models fit in one core's L2), integer sums while scoring, and a
+/// saved model is exactly the model in memory. A moderator's update is hundreds of units, so
+/// 16 bits lose nothing that matters (measured in `config/models/README.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    spec: FeatureSpec,
+    bias: f32,
+    scale: f32,
+    online_rate: f32,
+    thresholds: Thresholds,
+    weights: Vec<i16>,
+}
+
+impl Model {
+    /// A model that scores everything `sigmoid(0) = 0.5` until trained.
+    pub fn new(spec: FeatureSpec) -> Model {
+        Model::from_f32(spec, 0.0, &vec![0.0; spec.buckets()])
+    }
+
+    /// Quantizes trained weights (one per bucket of `spec`; missing ones are zero).
+    pub fn from_f32(spec: FeatureSpec, bias: f32, weights: &[f32]) -> Model {
+        let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+        let scale = (HEADROOM * max).max(1.0) / f32::from(i16::MAX);
+        let mut q = vec![0i16; spec.buckets()];
+        for (q, w) in q.iter_mut().zip(weights) {
+            *q = (w / scale)
+                .round()
+                .clamp(-f32::from(i16::MAX), f32::from(i16::MAX)) as i16;
+        }
+        Model {
+            spec,
+            bias,
+            scale,
+            online_rate: DEFAULT_ONLINE_RATE,
+            thresholds: Thresholds {
+                hold: 0.5,
+                reject: 0.9,
+            },
+            weights: q,
+        }
+    }
+
+    pub fn spec(&self) -> FeatureSpec {
+        self.spec
+    }
+
+    pub fn thresholds(&self) -> Thresholds {
+        self.thresholds
+    }
+
+    pub fn set_thresholds(&mut self, t: Thresholds) {
+        self.thresholds = t;
+    }
+
+    pub fn set_online_rate(&mut self, rate: f32) {
+        self.online_rate = rate;
+    }
+
+    /// Probability-like score in `[0, 1]` that the text is positive (abusive, spam).
+    pub fn score(&self, normalized_text: &str) -> f32 {
+        sigmoid(self.margin(normalized_text))
+    }
+
+    /// The linear score before the sigmoid.
+    pub fn margin(&self, normalized_text: &str) -> f32 {
+        let mut sum = 0i64;
+        let n = self.spec.for_each(normalized_text, |b| sum += self.weight(b));
+        self.finish(sum, n)
+    }
+
+    #[inline(always)]
+    fn weight(&self, bucket: usize) -> i64 {
+        i64::from(self.weights.get(bucket).copied().unwrap_or(0))
+    }
+
+    /// Bias plus the L2-normalised sum of `n` features' weights.
+    fn finish(&self, sum: i64, n: usize) -> f32 {
+        if n == 0 {
+            self.bias
+        } else {
+            self.bias + self.scale * sum as f32 / (n as f32).sqrt()
+        }
+    }
+
+    /// One online logistic-regression step for a moderator's decision: approve → `false`,
+    /// spam or reject-as-abuse → `true`. The bias is left alone: decisions arrive mostly as
+    /// approvals, and moving the bias would lower every score, not only those like this text.
+    pub fn update(&mut self, normalized_text: &str, positive: bool) {
+        let p = self.score(normalized_text);
+        let n = self.spec.for_each(normalized_text, |_| {});
+        if n == 0 {
+            return;
+        }
+        // Every feature of the text gets the same step (they all have value 1/√n).
+        let step = self.online_rate * (f32::from(u8::from(positive)) - p) / (n as f32).sqrt();
+        let units = (step / self.scale).round() as i32;
+        let weights = &mut self.weights;
+        self.spec.for_each(normalized_text, |b| {
+            if let Some(w) = weights.get_mut(b) {
+                *w = (i32::from(*w) + units).clamp(-i32::from(i16::MAX), i32::from(i16::MAX)) as i16;
+            }
+        });
+    }
+
+    /// The model as bytes; [`Model::from_bytes`] gives back an identical model.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN + 2 * self.weights.len() + 4);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        let s = self.spec;
+        out.extend_from_slice(&[s.bits, s.char_min, s.char_max, s.word_max]);
+        let t = self.thresholds;
+        for f in [self.bias, self.scale, self.online_rate, t.hold, t.reject] {
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.weights.len() as u32).to_le_bytes());
+        for &w in &self.weights {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out.extend_from_slice(&fnv1a(&out).to_le_bytes());
+        out
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Result<Model, ModelError> {
+        if b.len() < HEADER_LEN + 4 {
+            return Err(ModelError::Length);
+        }
+        let mut r = Reader { b, at: 0 };
+        if r.take(4)? != MAGIC {
+            return Err(ModelError::Magic);
+        }
+        let version = u16::from_le_bytes(r.array()?);
+        if version != VERSION {
+            return Err(ModelError::Version(version));
+        }
+        let [bits, char_min, char_max, word_max] = r.array()?;
+        let spec = FeatureSpec {
+            bits,
+            char_min,
+            char_max,
+            word_max,
+        };
+        let floats = [r.f32()?, r.f32()?, r.f32()?, r.f32()?, r.f32()?];
+        let [bias, scale, online_rate, hold, reject] = floats;
+        let n = u32::from_le_bytes(r.array()?) as usize;
+        if !spec.is_valid() || n != spec.buckets() || !floats.iter().all(|f| f.is_finite()) || scale <= 0.0 {
+            return Err(ModelError::Header);
+        }
+        if b.len() != HEADER_LEN + 2 * n + 4 {
+            return Err(ModelError::Length);
+        }
+        let (body, sum) = b.split_at(b.len() - 4);
+        if fnv1a(body).to_le_bytes() != sum {
+            return Err(ModelError::Checksum);
+        }
+        let weights = body[HEADER_LEN..]
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Ok(Model {
+            spec,
+            bias,
+            scale,
+            online_rate,
+            thresholds: Thresholds { hold, reject },
+            weights,
+        })
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let s = self.b.get(self.at..self.at + n).ok_or(ModelError::Length)?;
+        self.at += n;
+        Ok(s)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        self.take(N)?.try_into().map_err(|_| ModelError::Length)
+    }
+
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        Ok(f32::from_le_bytes(self.array()?))
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+pub(crate) fn sigmoid(x: f32) -> f32 {
+    if x.is_nan() {
+        return 0.5;
+    }
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The abuse and spam models the service starts with.
+#[derive(Debug, Clone)]
+pub struct Models {
+    pub abuse: Model,
+    pub spam: Model,
+}
+
+/// Both learned scores of one text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    pub abuse: f32,
+    pub spam: f32,
+}
+
+impl Models {
+    /// The committed models, compiled into the binary.
+    pub fn builtin() -> Result<Models, ModelError> {
+        Ok(Models {
+            abuse: Model::from_bytes(include_bytes!("../../config/models/abuse.bin"))?,
+            spam: Model::from_bytes(include_bytes!("../../config/models/spam.bin"))?,
+        })
+    }
+
+    /// Both scores, hashing the text once when the two models read the same features (as
+    /// trained together they do): about the cost of one model.
+    pub fn scores(&self, normalized_text: &str) -> Scores {
+        let (a, s) = (&self.abuse, &self.spam);
+        if a.spec != s.spec {
+            return Scores {
+                abuse: a.score(normalized_text),
+                spam: s.score(normalized_text),
+            };
+        }
+        let (mut sum_a, mut sum_s) = (0i64, 0i64);
+        let n = a.spec.for_each(normalized_text, |b| {
+            sum_a += a.weight(b);
+            sum_s += s.weight(b);
+        });
+        Scores {
+            abuse: sigmoid(a.finish(sum_a, n)),
+            spam: sigmoid(s.finish(sum_s, n)),
+        }
+    }
+}
+
+/// The normalization the models are trained and scored with: the filter's own
+/// ([`super::normalize::normalize`]), without the offset map. Retrain the models
+/// (`config/models/README.md`) whenever normalization changes: the n-grams of the committed
+/// weights are those of its output.
+pub fn classifier_normalize(text: &str) -> String {
+    super::normalize::normalize(text).text
+}

@@ -1,0 +1,260 @@
+//! Hashed n-gram features of already-normalized text, for the learned classifiers.
+//!
+//! A text becomes a bag of bucket indices: word unigrams and bigrams, and character n-grams
+//! inside each word with a boundary mark at both ends (`<كلب>` gives `<ك`, `كل`, `لب`, `ب>`,
+//! `<كل`, … for lengths 2–4). Character n-grams carry most of the signal for Arabic, where
+//! one root appears with many clitics and spellings; word n-grams add phrases.
+//!
+//! Everything is hashed on the fly (FNV-1a over code points, finished by Fibonacci hashing)
+//! into `2^bits` buckets: no allocation per n-gram and no vocabulary to ship. The hash is
+//! written out here rather than taken from `std` because the bucket of an n-gram is part of
+//! the committed model files and must never change between compiler versions.
+
+/// Virtual character marking the start and the end of a word in character n-grams.
+const BOUNDARY: u32 = 0x02;
+/// Every digit reads as this one, so phone numbers and prices share their n-grams.
+const DIGIT: u32 = '0' as u32;
+/// Longest character n-gram a spec may ask for (the size of the sliding window).
+pub const MAX_CHAR_N: usize = 6;
+/// The window holding the last characters: a power of two ≥ `MAX_CHAR_N`, so indexing is a mask.
+const RING: usize = 8;
+
+const FNV_PRIME: u32 = 0x0100_0193;
+// One seed per kind of feature, so a word and a character n-gram with the same letters land
+// in different buckets.
+const SEED_WORD: u32 = 0x811c_9dc5;
+const SEED_BIGRAM: u32 = 0x2545_f491;
+const SEED_CHAR: u32 = 0x9e37_79b9;
+
+/// Which features a model reads. Stored in the model file: scoring must hash exactly as
+/// training did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureSpec {
+    /// `2^bits` buckets.
+    pub bits: u8,
+    /// Character n-gram lengths, inclusive (boundary marks count as characters).
+    pub char_min: u8,
+    pub char_max: u8,
+    /// 1: word unigrams; 2: unigrams and bigrams; 0: no word features.
+    pub word_max: u8,
+}
+
+impl Default for FeatureSpec {
+    fn default() -> Self {
+        FeatureSpec {
+            bits: 18,
+            char_min: 2,
+            char_max: 4,
+            word_max: 2,
+        }
+    }
+}
+
+impl FeatureSpec {
+    pub fn buckets(&self) -> usize {
+        1usize << self.bits
+    }
+
+    /// Whether the spec can be used (values read from a file are checked with this).
+    pub fn is_valid(&self) -> bool {
+        (8..=24).contains(&self.bits)
+            && self.char_min >= 1
+            && self.char_min <= self.char_max
+            && usize::from(self.char_max) <= MAX_CHAR_N
+            && self.word_max <= 2
+    }
+
+    /// Calls `emit` with the bucket of every feature of `text`, repeats included (a feature
+    /// seen twice counts twice). Returns the number of calls.
+    pub fn for_each(&self, text: &str, mut emit: impl FnMut(usize)) -> usize {
+        let mut walker = Walker::new(*self);
+        for c in text.chars() {
+            match class(c) {
+                Class::Letter(u) => walker.letter(u, &mut emit),
+                Class::Separator => walker.end_word(&mut emit),
+                Class::Symbol(u) => {
+                    // An emoji or a symbol is a word of its own: "😂😂" is two words.
+                    walker.end_word(&mut emit);
+                    walker.letter(u, &mut emit);
+                    walker.end_word(&mut emit);
+                }
+                Class::Ignored => {}
+            }
+        }
+        walker.end_word(&mut emit);
+        walker.count
+    }
+}
+
+enum Class {
+    Letter(u32),
+    Separator,
+    Symbol(u32),
+    Ignored,
+}
+
+#[inline(always)]
+fn class(c: char) -> Class {
+    let u = c as u32;
+    // Fast paths for the common cases: ASCII, and the Arabic letters (after normalization).
+    if u < 0x80 {
+        return match c {
+            'a'..='z' | 'A'..='Z' => Class::Letter(u),
+            '0'..='9' => Class::Letter(DIGIT),
+            _ => Class::Separator,
+        };
+    }
+    if (0x0621..=0x063A).contains(&u) || (0x0641..=0x064A).contains(&u) {
+        return Class::Letter(u);
+    }
+    match u {
+        // Marks, tatweel, joiners, bidi controls, variation selectors, BOM, skin tones: not
+        // letters and not breaks (several are "alphabetic" in Unicode, so this goes first).
+        0x0300..=0x036F
+        | 0x0610..=0x061A
+        | 0x064B..=0x065F
+        | 0x0670
+        | 0x0640
+        | 0x06D6..=0x06ED
+        | 0x200B..=0x200F
+        | 0x202A..=0x202E
+        | 0x2060..=0x206F
+        | 0xFE00..=0xFE0F
+        | 0xFEFF
+        | 0x1F3FB..=0x1F3FF => Class::Ignored,
+        // Arabic punctuation, general punctuation, CJK and fullwidth punctuation.
+        0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4 | 0x2010..=0x205F | 0x3000..=0x303F => {
+            Class::Separator
+        }
+        _ if c.is_alphabetic() => Class::Letter(u),
+        _ if c.is_numeric() => Class::Letter(DIGIT),
+        _ if c.is_whitespace() || c.is_ascii() => Class::Separator,
+        _ => Class::Symbol(u),
+    }
+}
+
+/// Fibonacci hashing: one multiply, then the top bits are the bucket (FNV's low bits are
+/// weak, its high bits after this multiply are well mixed).
+#[inline(always)]
+fn finish(h: u32) -> u32 {
+    h.wrapping_mul(0x9e37_79b1)
+}
+
+#[inline(always)]
+fn fnv_step(h: u32, u: u32) -> u32 {
+    (h ^ u).wrapping_mul(FNV_PRIME)
+}
+
+/// Streams over the characters once, keeping the last few characters of the current word in
+/// a ring, so that a 1 MB text without spaces costs the same per character as short words.
+struct Walker {
+    spec: FeatureSpec,
+    shift: u32,
+    ring: [u32; RING],
+    /// Characters pushed into the ring for the current word (boundary included).
+    pushed: usize,
+    in_word: bool,
+    word_hash: u32,
+    prev_word: Option<u32>,
+    count: usize,
+}
+
+impl Walker {
+    fn new(spec: FeatureSpec) -> Self {
+        Walker {
+            spec,
+            shift: 32 - u32::from(spec.bits),
+            ring: [0; RING],
+            pushed: 0,
+            in_word: false,
+            word_hash: SEED_WORD,
+            prev_word: None,
+            count: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn bucket(&self, h: u32) -> usize {
+        (finish(h) >> self.shift) as usize
+    }
+
+    #[inline(always)]
+    fn letter(&mut self, u: u32, emit: &mut impl FnMut(usize)) {
+        if !self.in_word {
+            self.in_word = true;
+            self.word_hash = SEED_WORD;
+            self.pushed = 0;
+            self.push_char(BOUNDARY, emit);
+        }
+        self.word_hash = fnv_step(self.word_hash, u);
+        self.push_char(u, emit);
+    }
+
+    #[inline(always)]
+    fn end_word(&mut self, emit: &mut impl FnMut(usize)) {
+        if !self.in_word {
+            return;
+        }
+        self.in_word = false;
+        self.push_char(BOUNDARY, emit);
+        if self.spec.word_max >= 1 {
+            let b = self.bucket(self.word_hash);
+            self.emit(b, emit);
+        }
+        if self.spec.word_max >= 2
+            && let Some(prev) = self.prev_word
+        {
+            let h = fnv_step(fnv_step(SEED_BIGRAM, prev), self.word_hash);
+            let b = self.bucket(h);
+            self.emit(b, emit);
+        }
+        self.prev_word = Some(self.word_hash);
+    }
+
+    /// Adds a character to the ring and emits every n-gram that ends with it. The n-gram is
+    /// hashed from its last character backwards, so all lengths share one pass.
+    #[inline(always)]
+    fn push_char(&mut self, u: u32, emit: &mut impl FnMut(usize)) {
+        self.ring[self.pushed % RING] = u;
+        self.pushed += 1;
+        let (lo, hi) = (usize::from(self.spec.char_min), usize::from(self.spec.char_max));
+        let mut h = SEED_CHAR;
+        for n in 1..=hi.min(self.pushed) {
+            h = fnv_step(h, self.ring[(self.pushed - n) % RING]);
+            if n >= lo {
+                let b = self.bucket(h);
+                self.emit(b, emit);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn emit(&mut self, b: usize, emit: &mut impl FnMut(usize)) {
+        self.count += 1;
+        emit(b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features(text: &str) -> Vec<usize> {
+        let mut v = Vec::new();
+        FeatureSpec::default().for_each(text, |b| v.push(b));
+        v
+    }
+
+    #[test]
+    fn same_text_same_buckets_and_separators_do_not_matter() {
+        assert_eq!(features("يا  كلب"), features("يا، كلب"));
+        assert_ne!(features("كلب"), features("قلب"));
+    }
+
+    #[test]
+    fn a_word_gives_char_ngrams_and_a_unigram() {
+        // <ab> : 3 bigrams + 2 trigrams + 1 four-gram + 1 unigram.
+        assert_eq!(features("ab").len(), 7);
+        assert!(features("").is_empty());
+    }
+}

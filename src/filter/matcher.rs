@@ -1,0 +1,610 @@
+//! Finds lexicon entries in a text: one Aho-Corasick pass per reading (Arabic words, Latin
+//! words, their leet reading, their Arabizi keys), then whole-word checks on each match.
+//!
+//! An automaton finds every occurrence of a term (or of one of its forms) inside the
+//! reading; a match counts only if what surrounds it inside its token is allowed by the
+//! entry: nothing for English words, the proclitics and pronouns of the entry's `morph` for
+//! Arabic (ARABIC.md §4.3), anything for `prefix`/`substring` entries. So مص never matches
+//! inside مصر, and بالعكس is not كس. Frame entries also need an insult frame before them,
+//! and a match whose token (or glued token) is on the allow-list is dropped.
+
+use std::collections::{BTreeMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use super::arabizi::{self, Gate};
+use super::leet::{Wildcards, leet_variants};
+use super::lexicon::{
+    AR_PROCLITICS, AR_SUFFIXES, Entry, EntryAction, FRAME_ARTICLES, FRAMES, Lang, Lexicon, Mode, Morph,
+    Severity, english_forms,
+};
+use super::normalize::{normalize, normalize_chars};
+use super::tokens::{Kind, Script, Tokens, Unit, has_run, squeeze, tokenize_chars};
+
+/// Which reading of the text found a hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    Arabic,
+    Latin,
+    Leet,
+    Arabizi,
+}
+
+/// A lexicon entry found in a text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// The entry's term, as the lexicon spells it.
+    pub term: String,
+    pub severity: Severity,
+    pub action: EntryAction,
+    pub lang: Lang,
+    /// `[start, end)` in scalar values of the original text: the offending word(s) as
+    /// written, with their clitics, diacritics and invisible characters.
+    pub span: [usize; 2],
+    pub view: View,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pattern {
+    entry: u32,
+    /// Matches squeezed words only (or, if false, words as written only).
+    squeezed: bool,
+    /// An Arabic stem whose ة became ت before a pronoun (قحبتك): needs a suffix.
+    stem_t: bool,
+}
+
+#[derive(Debug, Default)]
+struct Automaton {
+    ac: Option<AhoCorasick>,
+    patterns: Vec<Vec<Pattern>>,
+}
+
+impl Automaton {
+    fn build(map: BTreeMap<String, Vec<Pattern>>) -> Automaton {
+        let (keys, patterns): (Vec<String>, Vec<Vec<Pattern>>) = map.into_iter().unzip();
+        // Standard semantics: overlapping iteration reports every occurrence, so the one
+        // aligned with the token's clitics is seen even when a longer pattern also matches.
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keys)
+            .ok();
+        Automaton { ac, patterns }
+    }
+}
+
+/// The compiled word lists. Build once, share behind an `Arc`.
+#[derive(Debug)]
+pub struct Matcher {
+    entries: Vec<Entry>,
+    /// Each entry's normalized term.
+    terms: Vec<String>,
+    arabic: Automaton,
+    latin: Automaton,
+    arabizi: Automaton,
+    wildcards: Wildcards,
+    allow: HashSet<String>,
+    allow_squeezed: HashSet<String>,
+    allow_phrases: Vec<Vec<String>>,
+}
+
+fn add(map: &mut BTreeMap<String, Vec<Pattern>>, key: &str, pattern: Pattern) {
+    if !key.is_empty() {
+        map.entry(key.to_owned()).or_default().push(pattern);
+    }
+}
+
+/// Normalized term with single spaces between its words.
+fn normalized_term(term: &str) -> String {
+    normalize(term)
+        .text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Matcher {
+    pub fn new(lexicon: &Lexicon) -> Matcher {
+        let (mut arabic, mut latin, mut arabizi) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let mut wildcards = Wildcards::default();
+        let mut terms = Vec::with_capacity(lexicon.entries.len());
+        for (id, e) in lexicon.entries.iter().enumerate() {
+            let t = normalized_term(&e.term);
+            let entry = u32::try_from(id).unwrap_or(u32::MAX);
+            let plain = Pattern {
+                entry,
+                squeezed: false,
+                stem_t: false,
+            };
+            let sq = Pattern {
+                squeezed: true,
+                ..plain
+            };
+            match e.lang {
+                Lang::Ar => {
+                    add(&mut arabic, &t, plain);
+                    add(&mut arabic, &squeeze(&t), sq);
+                    if e.morph == Morph::Full && t.ends_with('ه') && !t.contains(' ') {
+                        let stem = format!("{}ت", &t[..t.len() - 'ه'.len_utf8()]);
+                        add(
+                            &mut arabic,
+                            &stem,
+                            Pattern {
+                                stem_t: true,
+                                ..plain
+                            },
+                        );
+                        add(&mut arabic, &squeeze(&stem), Pattern { stem_t: true, ..sq });
+                    }
+                    for key in arabizi::arabic_keys(&t) {
+                        add(&mut arabizi, &key, plain);
+                    }
+                }
+                Lang::En => {
+                    let forms = english_forms(&t);
+                    let word = matches!(e.mode, Mode::Word | Mode::Frame);
+                    for form in if word { &forms[..] } else { &forms[..1] } {
+                        add(&mut latin, form, plain);
+                        add(&mut latin, &squeeze(form), sq);
+                    }
+                    for form in &forms {
+                        wildcards.add(form, entry, e.severity);
+                    }
+                }
+                Lang::Arabizi => {
+                    add(&mut latin, &t, plain);
+                    add(&mut latin, &squeeze(&t), sq);
+                    for key in latin_phrase_keys(&t) {
+                        add(&mut arabizi, &key, plain);
+                    }
+                }
+            }
+            terms.push(t);
+        }
+        let mut allow = HashSet::new();
+        let mut allow_phrases = Vec::new();
+        for word in &lexicon.allow {
+            // Words as the tokenizer sees them: "al-Assad" is the phrase al + assad.
+            let n = normalize(word).text;
+            let words: Vec<String> = n
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect();
+            match words.len() {
+                0 => {}
+                1 => {
+                    allow.extend(words);
+                }
+                _ => allow_phrases.push(words),
+            }
+        }
+        let allow_squeezed = allow.iter().map(|w| squeeze(w)).collect();
+        Matcher {
+            entries: lexicon.entries.clone(),
+            terms,
+            arabic: Automaton::build(arabic),
+            latin: Automaton::build(latin),
+            arabizi: Automaton::build(arabizi),
+            wildcards,
+            allow,
+            allow_squeezed,
+            allow_phrases,
+        }
+    }
+
+    /// Every entry found in `text`, sorted by position; one hit per span (the most severe).
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        let mut hits = self.find_in(text);
+        if text.contains(['\u{202D}', '\u{202E}']) {
+            let (reversed, map) = reverse_overrides(text);
+            for mut hit in self.find_in(&reversed) {
+                let from = map[hit.span[0]..hit.span[1]].iter();
+                let (lo, hi) = from.fold((usize::MAX, 0), |(lo, hi), &p| (lo.min(p), hi.max(p + 1)));
+                if lo < hi {
+                    hit.span = [lo, hi];
+                    hits.push(hit);
+                }
+            }
+        }
+        hits.sort_by(|a, b| {
+            (a.span, std::cmp::Reverse((a.severity, a.action)))
+                .cmp(&(b.span, std::cmp::Reverse((b.severity, b.action))))
+        });
+        hits.dedup_by_key(|h| h.span);
+        hits
+    }
+
+    fn find_in(&self, text: &str) -> Vec<Hit> {
+        let (chars, spans) = normalize_chars(text);
+        let tokens = tokenize_chars(&chars, &spans, text);
+        let mut scan = Scan {
+            m: self,
+            tokens: &tokens,
+            spans: &spans,
+            hits: Vec::new(),
+        };
+        let units = || tokens.seq.iter().chain(&tokens.extra).enumerate();
+        let readable = |u: &Unit, script| u.script == script && u.kind != Kind::Symbolic;
+        let mut view = ViewText::default();
+        for (g, u) in units().filter(|(_, u)| readable(u, Script::Arabic)) {
+            view.push(g, tokens.text(u), tokens.seq.len(), u.kind == Kind::Squeezed);
+        }
+        // Words near an elongated one once more, all squeezed, for phrases with repeats
+        // (لعنننة الله عليك): a squeezed phrase pattern needs every word squeezed.
+        let elongated: Vec<usize> = (0..tokens.seq.len())
+            .filter(|&g| tokens.seq[g].script == Script::Arabic && has_run(tokens.text(&tokens.seq[g]), 3))
+            .collect();
+        let mut next = 0;
+        for &e in &elongated {
+            for g in e.saturating_sub(3).max(next)..(e + 4).min(tokens.seq.len()) {
+                let u = &tokens.seq[g];
+                if u.script == Script::Arabic {
+                    view.push(g, &squeeze(tokens.text(u)), tokens.seq.len(), true);
+                }
+                next = g + 1;
+            }
+        }
+        scan.run(&self.arabic, &view, View::Arabic);
+        let mut view = ViewText::default();
+        for (g, u) in units().filter(|(_, u)| readable(u, Script::Latin)) {
+            view.push(g, tokens.text(u), tokens.seq.len(), u.kind == Kind::Squeezed);
+        }
+        scan.run(&self.latin, &view, View::Latin);
+        self.leet(&mut scan);
+        let latin_words = tokens
+            .seq
+            .iter()
+            .filter(|u| u.script == Script::Latin)
+            .map(|u| tokens.text(u));
+        let gate = Gate::new(latin_words, tokens.seq.iter().any(|u| u.script == Script::Arabic));
+        let mut view = ViewText::default();
+        let mut others = Vec::new();
+        for (g, u) in units().filter(|(_, u)| readable(u, Script::Latin) && u.kind != Kind::Squeezed) {
+            let word = tokens.text(u);
+            if gate.allows(word) {
+                for (k, key) in arabizi::latin_keys(word).into_iter().enumerate() {
+                    if k == 0 {
+                        view.push(g, &key, tokens.seq.len(), false);
+                    } else {
+                        others.push((g, key));
+                    }
+                }
+            }
+        }
+        // Other digit readings after the sequence, so they do not break its phrases.
+        for (g, key) in others {
+            view.push(g, &key, 0, false);
+        }
+        scan.run(&self.arabizi, &view, View::Arabizi);
+        scan.hits
+    }
+
+    /// Leet reading of Latin words with digits or symbols; `*` through the wildcards.
+    fn leet(&self, scan: &mut Scan<'_>) {
+        let tokens = scan.tokens;
+        let mut view = ViewText::default();
+        for (g, u) in tokens.seq.iter().chain(&tokens.extra).enumerate() {
+            let leetable =
+                u.script == Script::Latin && matches!(u.kind, Kind::Word | Kind::Concat | Kind::Symbolic);
+            if !leetable {
+                continue;
+            }
+            for variant in leet_variants(tokens.text(u)) {
+                if !variant.contains('*') {
+                    view.push(g, &variant, 0, false);
+                } else if let Some(entry) = self.wildcards.find(&variant) {
+                    scan.emit(entry, g, g, View::Leet);
+                }
+            }
+        }
+        scan.run(&self.latin, &view, View::Leet);
+    }
+}
+
+/// Keys of an Arabizi entry: the product of its words' keys.
+fn latin_phrase_keys(term: &str) -> Vec<String> {
+    let mut keys = vec![String::new()];
+    for word in term.split(' ') {
+        let word_keys = arabizi::latin_keys(word);
+        let mut next = Vec::new();
+        for k in &keys {
+            for w in &word_keys {
+                next.push(if k.is_empty() {
+                    w.clone()
+                } else {
+                    format!("{k} {w}")
+                });
+            }
+        }
+        keys = next;
+    }
+    keys
+}
+
+/// Reverses each bidi override span (U+202D/U+202E up to U+202C or the end of the line):
+/// the reversed text is what a reader sees. Returns the text and each char's source index.
+fn reverse_overrides(text: &str) -> (String, Vec<usize>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut order = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        order.push(i);
+        if matches!(chars[i], '\u{202D}' | '\u{202E}') {
+            let end = (i + 1..chars.len())
+                .find(|&j| matches!(chars[j], '\u{202C}' | '\u{202D}' | '\u{202E}' | '\n'))
+                .unwrap_or(chars.len());
+            order.extend((i + 1..end).rev());
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    (order.iter().map(|&k| chars[k]).collect(), order)
+}
+
+/// One reading laid out for an automaton: words separated by a space where they follow
+/// each other in the text (phrases may span them), by U+0001 elsewhere.
+#[derive(Default)]
+struct ViewText {
+    text: String,
+    /// `(start, end, unit, squeezed)`: bytes of each word in `text`, its unit (global
+    /// index), and whether squeezed patterns apply.
+    items: Vec<(usize, usize, usize, bool)>,
+    last_seq: Option<usize>,
+}
+
+impl ViewText {
+    /// `seq_len` is the number of sequence units (0 to force a separate segment).
+    fn push(&mut self, g: usize, text: &str, seq_len: usize, squeezed: bool) {
+        let in_seq = g < seq_len;
+        if !self.items.is_empty() {
+            let adjacent = in_seq && self.last_seq.is_some_and(|s| s + 1 == g);
+            self.text.push(if adjacent { ' ' } else { '\u{1}' });
+        }
+        self.last_seq = in_seq.then_some(g);
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.items.push((start, self.text.len(), g, squeezed));
+    }
+
+    fn item_at(&self, byte: usize) -> Option<usize> {
+        let k = self.items.partition_point(|&(s, ..)| s <= byte).checked_sub(1)?;
+        (byte < self.items[k].1).then_some(k)
+    }
+}
+
+struct Scan<'a> {
+    m: &'a Matcher,
+    tokens: &'a Tokens,
+    spans: &'a [[usize; 2]],
+    hits: Vec<Hit>,
+}
+
+impl Scan<'_> {
+    fn unit(&self, g: usize) -> &Unit {
+        let seq = &self.tokens.seq;
+        if g < seq.len() {
+            &seq[g]
+        } else {
+            &self.tokens.extra[g - seq.len()]
+        }
+    }
+
+    fn run(&mut self, automaton: &Automaton, view: &ViewText, kind: View) {
+        let Some(ac) = &automaton.ac else { return };
+        if view.items.is_empty() {
+            return;
+        }
+        for m in ac.find_overlapping_iter(&view.text) {
+            let (Some(first), Some(last)) = (view.item_at(m.start()), view.item_at(m.end() - 1)) else {
+                continue;
+            };
+            let (f, l) = (view.items[first], view.items[last]);
+            let prefix = &view.text[f.0..m.start()];
+            let suffix = &view.text[m.end()..l.1];
+            for p in &automaton.patterns[m.pattern().as_usize()] {
+                let unit = self.unit(f.2);
+                if kind != View::Arabizi && p.squeezed != f.3 {
+                    continue;
+                }
+                let e = &self.m.entries[p.entry as usize];
+                let glued = match kind {
+                    View::Arabic => arabic_ok(
+                        e,
+                        self.m.terms[p.entry as usize].chars().count(),
+                        prefix,
+                        suffix,
+                        p.stem_t,
+                    ),
+                    View::Arabizi => arabizi_ok(e, prefix, suffix, self.tokens.text(unit)).filter(|_| {
+                        let word = self.tokens.text(unit);
+                        let key = &view.text[m.start()..m.end()];
+                        let (digit, consonants) =
+                            (arabizi::has_arabizi_digit(word), arabizi::consonants(key));
+                        let strict = !digit && consonants < 3;
+                        // An Arabizi entry's own spellings of a short word match in the Latin
+                        // reading; its key alone would take iraq for ayrak, beauty for pute.
+                        let short_ok = consonants == 2 && word.len() >= 3 && e.lang == Lang::Ar;
+                        let long_enough = digit || consonants >= 3 || short_ok;
+                        let range = m.start() - f.0..m.end() - f.0;
+                        long_enough
+                            && (first != last && !strict
+                                || first == last
+                                    && self.vowels_fit(p.entry, unit, &view.text[f.0..f.1], range, strict))
+                    }),
+                    View::Latin | View::Leet => latin_ok(e.mode, prefix, suffix),
+                };
+                let Some(glued) = glued else { continue };
+                if e.mode == Mode::Frame && !glued && !self.framed(unit.seq) {
+                    continue;
+                }
+                if kind == View::Arabic
+                    && first == last
+                    && self.allowed_text(&self.tokens.text(unit)[prefix.len()..])
+                {
+                    continue;
+                }
+                self.emit(p.entry, f.2, l.2, kind);
+            }
+        }
+    }
+
+    /// The vowel-aware check of an Arabizi key match (see [`arabizi::fine_arabic`]).
+    fn vowels_fit(
+        &self,
+        entry: u32,
+        unit: &Unit,
+        key: &str,
+        matched: std::ops::Range<usize>,
+        strict: bool,
+    ) -> bool {
+        let word = self.tokens.text(unit);
+        let Some((_, ranges)) = arabizi::latin_keys_mapped(word)
+            .into_iter()
+            .find(|(k, _)| k == key)
+        else {
+            return false;
+        };
+        let (Some(a), Some(b)) = (
+            ranges.get(matched.start),
+            matched.end.checked_sub(1).and_then(|e| ranges.get(e)),
+        ) else {
+            return false;
+        };
+        let core = &word[a.start..b.end];
+        let term = &self.m.terms[entry as usize];
+        match self.m.entries[entry as usize].lang {
+            Lang::Ar => arabizi::fine_arabic(core, term, strict),
+            Lang::Arabizi => arabizi::fine_latin(core, term),
+            Lang::En => true,
+        }
+    }
+
+    /// Records a hit over units `first..=last` (whole tokens, even for a substring entry:
+    /// "fucking" is the offending word) unless the allow-list covers it.
+    fn emit(&mut self, entry: u32, first: usize, last: usize, view: View) {
+        if (first..=last).any(|g| self.allowed(g)) {
+            return;
+        }
+        let chars = [self.unit(first).chars[0], self.unit(last).chars[1]];
+        let (Some(a), Some(b)) = (
+            self.spans.get(chars[0]),
+            chars[1].checked_sub(1).and_then(|k| self.spans.get(k)),
+        ) else {
+            return;
+        };
+        let e = &self.m.entries[entry as usize];
+        self.hits.push(Hit {
+            term: e.term.clone(),
+            severity: e.severity,
+            action: e.action,
+            lang: e.lang,
+            span: [a[0], b[1]],
+            view,
+        });
+    }
+
+    fn allowed_text(&self, text: &str) -> bool {
+        self.m.allow.contains(text)
+    }
+
+    /// A unit is allowed if it, its word, or its word's glued chunk is an allowed word, or
+    /// if it lies inside an allowed phrase.
+    fn allowed(&self, g: usize) -> bool {
+        let unit = self.unit(g);
+        let m = self.m;
+        let word = &self.tokens.seq[unit.seq.min(self.tokens.seq.len().saturating_sub(1))];
+        let text = self.tokens.text(unit);
+        if m.allow.contains(text) || unit.kind == Kind::Squeezed && m.allow_squeezed.contains(text) {
+            return true;
+        }
+        if unit.kind != Kind::Concat
+            && (m.allow.contains(self.tokens.text(word))
+                || word
+                    .concat
+                    .is_some_and(|c| m.allow.contains(self.tokens.text(&self.tokens.extra[c]))))
+        {
+            return true;
+        }
+        m.allow_phrases.iter().any(|phrase| {
+            (0..phrase.len()).any(|offset| {
+                let Some(start) = unit.seq.checked_sub(offset) else {
+                    return false;
+                };
+                phrase.iter().enumerate().all(|(k, w)| {
+                    self.tokens
+                        .seq
+                        .get(start + k)
+                        .is_some_and(|u| squeeze(self.tokens.text(u)) == squeeze(w))
+                })
+            })
+        })
+    }
+
+    /// Whether the sequence word `seq` follows an insult frame (يا, ابن, ya, ibn el …).
+    fn framed(&self, seq: usize) -> bool {
+        let word = |back: usize| {
+            let k = seq.checked_sub(back)?;
+            Some(squeeze(self.tokens.text(self.tokens.seq.get(k)?)))
+        };
+        let is_frame = |w: &Option<String>| w.as_deref().is_some_and(|w| FRAMES.contains(&w));
+        let prev = word(1);
+        is_frame(&prev) || prev.as_deref().is_some_and(|w| FRAME_ARTICLES.contains(&w)) && is_frame(&word(2))
+    }
+}
+
+/// Arabic whole-word rule. Returns whether the match was glued to يا.
+fn arabic_ok(e: &Entry, length: usize, prefix: &str, suffix: &str, stem_t: bool) -> Option<bool> {
+    let morph = if e.mode == Mode::Frame {
+        e.morph.max(Morph::Proclitics)
+    } else {
+        e.morph
+    };
+    let mode = if e.mode == Mode::Substring && length < 4 {
+        Mode::Word
+    } else {
+        e.mode
+    };
+    if mode == Mode::Substring {
+        return Some(false);
+    }
+    if !(prefix.is_empty() || morph != Morph::Exact && AR_PROCLITICS.contains(prefix)) {
+        return None;
+    }
+    let pronoun = morph == Morph::Full && AR_SUFFIXES.contains(&suffix) && !(suffix == "ه" && length <= 3);
+    let suffix_ok = match mode {
+        Mode::Prefix => !stem_t || pronoun,
+        _ if stem_t => pronoun,
+        _ => suffix.is_empty() || pronoun,
+    };
+    suffix_ok.then(|| prefix.ends_with("يا"))
+}
+
+/// Arabizi whole-word rule on keys. Returns whether the word was glued to "ya".
+fn arabizi_ok(e: &Entry, prefix: &str, suffix: &str, word: &str) -> Option<bool> {
+    let morph = if e.mode == Mode::Frame {
+        e.morph.max(Morph::Proclitics)
+    } else {
+        e.morph
+    };
+    if !(prefix.is_empty() || morph != Morph::Exact && arabizi::PROCLITICS.contains(prefix)) {
+        return None;
+    }
+    let suffix_ok = e.mode == Mode::Prefix
+        || suffix.is_empty()
+        || morph == Morph::Full && arabizi::SUFFIXES.contains(suffix);
+    suffix_ok.then(|| !prefix.is_empty() && word.starts_with("ya"))
+}
+
+/// English whole-word rule (forms are separate patterns).
+fn latin_ok(mode: Mode, prefix: &str, suffix: &str) -> Option<bool> {
+    let ok = match mode {
+        Mode::Word | Mode::Frame => prefix.is_empty() && suffix.is_empty(),
+        Mode::Prefix => prefix.is_empty(),
+        Mode::Substring => true,
+    };
+    ok.then_some(false)
+}

@@ -1,0 +1,362 @@
+//! Normalization for matching (ARABIC.md §1.4 steps 2–8), with a map from every output
+//! character back to the original text.
+//!
+//! Each original character is folded on its own (delete invisibles and U+FE70–FE7F, NFKC,
+//! NFD → drop marks → NFC, delete tatweel and small letters, lowercase, Arabic fold table),
+//! and the fold is repeated on its output until it is stable, which makes the whole function
+//! idempotent. Two steps then need the surrounding token: digits inside Arabic-letter tokens
+//! become letters (Arabizi in Arabic script, `3رص`, `حم١ر`), and Latin lookalikes (Cyrillic,
+//! Greek, small capitals …) become ASCII only in tokens that contain no Arabic letter, because
+//! confusable tables garble Arabic (ARABIC.md §3). Leetspeak is not applied here: its digits
+//! collide with Arabizi digits, so it is a separate reading of Latin tokens.
+//!
+//! Deleted characters (marks, tatweel, zero-width …) are attributed to the preceding output
+//! character, so a span always covers the word as written, diacritics included.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfd_quick, is_nfkc_quick};
+
+/// Normalized text and, for each of its characters, the `[start, end)` scalar offsets in
+/// the original text. Spans are monotonic and lie inside the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    pub text: String,
+    pub spans: Vec<[usize; 2]>,
+}
+
+/// Normalizes text (and lexicon terms: the same function for both).
+pub fn normalize(original: &str) -> Normalized {
+    let (chars, spans) = normalize_chars(original);
+    Normalized {
+        text: chars.into_iter().collect(),
+        spans,
+    }
+}
+
+/// [`normalize`] as characters (what the tokenizer reads), with their spans.
+pub fn normalize_chars(original: &str) -> (Vec<char>, Vec<[usize; 2]>) {
+    let mut chars = Vec::with_capacity(original.len());
+    let mut spans: Vec<[usize; 2]> = Vec::with_capacity(original.len());
+    let mut count = 0;
+    for (i, c) in original.chars().enumerate() {
+        let before = chars.len();
+        fold_char(c, 3, &mut |d| chars.push(d));
+        spans.resize(chars.len(), [i, i + 1]);
+        if chars.len() == before {
+            // Deleted: the previous character's span absorbs it.
+            if let Some(last) = spans.last_mut() {
+                last[1] = i + 1;
+            }
+        }
+        count = i + 1;
+    }
+    if let Some(first) = spans.first_mut() {
+        first[0] = 0;
+    }
+    if let Some(last) = spans.last_mut() {
+        last[1] = count.max(last[1]);
+    }
+    token_pass(chars, spans)
+}
+
+/// Default_Ignorable_Code_Point (the list of ARABIC.md §1.3), the isolated-haraka
+/// presentation forms that NFKC would turn into SPACE + mark, tatweel and the small letters.
+pub fn is_deleted(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}'
+        | '\u{FE70}'..='\u{FE7F}'
+        | '\u{0640}' | '\u{06E5}' | '\u{06E6}' | '\u{06DD}' | '\u{08E2}' | '\u{0674}')
+}
+
+/// Arabic fold table (§1.1), applied after lowercasing. Only letters change.
+pub fn fold_arabic(c: char) -> char {
+    match c {
+        'آ' | 'أ' | 'إ' | 'ٱ' | 'ٲ' | 'ٳ' | 'ٵ' => 'ا',
+        'ى' | 'ئ' | 'ی' | 'ۍ' | 'ێ' | 'ې' | 'ۑ' | 'ے' | 'ۓ' | 'ٸ' => 'ي',
+        'ة' | 'ھ' | 'ۀ' | 'ہ' | 'ۂ' | 'ۃ' | 'ە' => 'ه',
+        'ؤ' | 'ٶ' | 'ٷ' | '\u{06C4}'..='\u{06CB}' | 'ۏ' => 'و',
+        '\u{06A9}'..='\u{06B4}' => 'ك',
+        'ٮ' | 'پ' | 'ٻ' => 'ب',
+        'ٯ' | 'ڧ' | 'ڨ' => 'ق',
+        '\u{06A1}'..='\u{06A6}' => 'ف',
+        '\u{06B9}'..='\u{06BD}' => 'ن',
+        'چ' => 'ج',
+        'ژ' => 'ز',
+        'ٹ' => 'ت',
+        'ڈ' => 'د',
+        'ڑ' => 'ر',
+        _ => c,
+    }
+}
+
+/// Arabic letters (after folding), the ones that make a token an Arabic token.
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0620}'..='\u{063F}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{066F}'
+        | '\u{0671}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FC}'
+        | '\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}')
+}
+
+/// Letters and digits (`char::is_alphanumeric`), with a fast path for ASCII and Arabic.
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0600}'..='\u{06FF}').contains(&c) {
+        is_arabic_letter(c) || arabic_indic_value(c).is_some()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Folds one character, calling `push` for each output character. `depth` bounds the
+/// repetition that makes the fold stable (NFKC, lowercasing and NFD can feed each other).
+fn fold_char(c: char, depth: u8, push: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        push(c.to_ascii_lowercase());
+        return;
+    }
+    if ('\u{0600}'..='\u{06FF}').contains(&c) {
+        // The hot path for Arabic. NFKC changes nothing in this block except U+0675–0678,
+        // which the table folds; its marks and small letters are listed here.
+        let gone = matches!(
+            c,
+            '\u{061C}' | '\u{0640}' | '\u{0674}' | '\u{06DD}' | '\u{06E5}' | '\u{06E6}'
+        );
+        let mark = matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
+            | '\u{06D6}'..='\u{06DC}' | '\u{06DF}'..='\u{06E4}' | '\u{06E7}'..='\u{06E8}' | '\u{06EA}'..='\u{06ED}');
+        if !mark && !gone {
+            push(fold_arabic(c));
+        }
+        return;
+    }
+    if is_deleted(c) || is_combining_mark(c) {
+        return;
+    }
+    if ('\u{0750}'..='\u{077F}').contains(&c) {
+        push(fold_arabic(c));
+        return;
+    }
+    if let Some(l) = enclosed_latin(c) {
+        push(l);
+        return;
+    }
+    let mut lower = c.to_lowercase();
+    let once = || std::iter::once(c);
+    if is_nfkc_quick(once()) == IsNormalized::Yes
+        && is_nfd_quick(once()) == IsNormalized::Yes
+        && lower.len() == 1
+    {
+        let l = lower.next().unwrap_or(c);
+        if l == c {
+            push(c);
+        } else {
+            fold_char(l, depth.saturating_sub(1), push);
+        }
+        return;
+    }
+    // Slow path: NFKC, then NFD, drop marks, NFC, lowercase; repeat on the result.
+    let nfkc: String = std::iter::once(c).nfkc().collect();
+    let mut rest = nfkc.chars();
+    if rest.next() == Some(' ') && rest.clone().next().is_some() && rest.all(is_combining_mark) {
+        // Spacing clones of diacritics (U+00B4 ´ …): NFKC gives SPACE + mark, which would
+        // split a word in two. Delete them like the marks they stand for.
+        return;
+    }
+    let stripped: String = nfkc.nfd().filter(|d| !is_combining_mark(*d)).nfc().collect();
+    let out: String = stripped.chars().flat_map(char::to_lowercase).collect();
+    let mut it = out.chars();
+    if it.next() == Some(c) && it.next().is_none() {
+        push(c);
+        return;
+    }
+    for d in out.chars() {
+        if depth == 0 {
+            if !is_deleted(d) && !is_combining_mark(d) {
+                push(fold_arabic(d));
+            }
+        } else {
+            fold_char(d, depth - 1, push);
+        }
+    }
+}
+
+/// 🄰–🅉 squared, 🅐–🅩 negative circled, 🅰–🆉 negative squared capitals: NFKC leaves them.
+fn enclosed_latin(c: char) -> Option<char> {
+    let base = match c {
+        '\u{1F130}'..='\u{1F149}' => 0x1F130,
+        '\u{1F150}'..='\u{1F169}' => 0x1F150,
+        '\u{1F170}'..='\u{1F189}' => 0x1F170,
+        _ => return None,
+    };
+    char::from_u32('a' as u32 + (c as u32 - base))
+}
+
+/// Steps that depend on the token: digits in Arabic tokens, Latin lookalikes elsewhere.
+fn token_pass(chars: Vec<char>, spans: Vec<[usize; 2]>) -> (Vec<char>, Vec<[usize; 2]>) {
+    let needs = chars
+        .iter()
+        .any(|&c| c.is_ascii_digit() || !c.is_ascii() && !is_arabic_letter(c) && is_word_char(c));
+    if !needs {
+        return (chars, spans);
+    }
+    let mut out = Vec::with_capacity(chars.len());
+    let mut out_spans = Vec::with_capacity(spans.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i]) {
+            out.push(chars[i]);
+            out_spans.push(spans[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (is_word_char(chars[i])
+                || is_apostrophe(chars[i])
+                    && i > start
+                    && (chars[i - 1].is_ascii_digit() || arabic_indic_value(chars[i - 1]).is_some())
+                    && chars.get(i + 1).is_some_and(|&n| is_word_char(n)))
+        {
+            i += 1;
+        }
+        let token = &chars[start..i];
+        if token.iter().any(|&c| is_arabic_letter(c)) {
+            arabic_digits(token, &spans[start..i], &mut out, &mut out_spans);
+        } else {
+            let foldable = token
+                .iter()
+                .all(|&c| c.is_ascii() || arabic_indic_value(c).is_some() || latin_lookalike(c).is_some());
+            let has_latin = token.iter().any(char::is_ascii_alphabetic);
+            for (k, &c) in token.iter().enumerate() {
+                let c = arabic_indic_value(c).map_or(c, |v| char::from(b'0' + v));
+                if c.is_ascii() || !(foldable || has_latin) {
+                    out.push(c);
+                    out_spans.push(spans[start + k]);
+                    continue;
+                }
+                let before = out.len();
+                match latin_lookalike(c) {
+                    Some(l) => out.push(l),
+                    None => decancer_fold(c, &mut out),
+                }
+                out_spans.resize(out.len(), spans[start + k]);
+                if out.len() == before {
+                    out.push(c);
+                    out_spans.push(spans[start + k]);
+                }
+            }
+        }
+    }
+    (out, out_spans)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '`')
+}
+
+fn arabic_indic_value(c: char) -> Option<u8> {
+    match c {
+        '\u{0660}'..='\u{0669}' => Some((c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => Some((c as u32 - 0x06F0) as u8),
+        _ => None,
+    }
+}
+
+/// Digits inside an Arabic-letter token: runs of one or two are letters (TR39 lookalikes
+/// ١→ا ٥→ه, then the Arabizi map 2→ء 3→ع 5→خ 6→ط 7→ح 8→ق 9→ص, with 3' 7' 6' 9' → غ خ ظ
+/// ض); longer runs are numbers (2019م) and become ASCII digits.
+fn arabic_digits(token: &[char], spans: &[[usize; 2]], out: &mut Vec<char>, out_spans: &mut Vec<[usize; 2]>) {
+    let is_digit = |c: char| c.is_ascii_digit() || arabic_indic_value(c).is_some();
+    let mut k = 0;
+    while k < token.len() {
+        let c = token[k];
+        if !is_digit(c) {
+            out.push(c);
+            out_spans.push(spans[k]);
+            k += 1;
+            continue;
+        }
+        let run_end = (k..token.len())
+            .find(|&j| !is_digit(token[j]))
+            .unwrap_or(token.len());
+        let short = run_end - k <= 2;
+        for j in k..run_end {
+            let d = token[j];
+            let value = arabic_indic_value(d).unwrap_or((d as u32).wrapping_sub('0' as u32) as u8);
+            let primed = token.get(j + 1).is_some_and(|&n| is_apostrophe(n));
+            let letter = match (short, d, value, primed) {
+                (false, ..) => char::from(b'0' + value),
+                (true, '١' | '۱', ..) => 'ا',
+                (true, '٥' | '۵', ..) => 'ه',
+                (true, _, 3, true) => 'غ',
+                (true, _, 7, true) => 'خ',
+                (true, _, 6, true) => 'ظ',
+                (true, _, 9, true) => 'ض',
+                (true, _, v, _) => ARABIZI_DIGITS[usize::from(v % 10)],
+            };
+            out.push(letter);
+            out_spans.push(spans[j]);
+        }
+        k = run_end;
+        if short && token.get(k).is_some_and(|&n| is_apostrophe(n)) {
+            if let Some(last) = out_spans.last_mut() {
+                last[1] = spans[k][1];
+            }
+            k += 1;
+        }
+    }
+}
+
+/// Digit → letter inside Arabic script (Marzoog & Çakir 2025 LeetMap, 1 as the alef lookalike).
+pub const ARABIZI_DIGITS: [char; 10] = ['و', 'ا', 'ء', 'ع', 'غ', 'خ', 'ط', 'ح', 'ق', 'ص'];
+
+/// Cyrillic, Greek and small-capital letters that look like a Latin letter (lowercase forms).
+pub fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' | 'ɑ' | 'ᴀ' => 'a',
+        'в' | 'β' | 'ь' | 'ʙ' => 'b',
+        'с' | 'ϲ' | 'ᴄ' => 'c',
+        'ԁ' | 'ᴅ' => 'd',
+        'е' | 'ε' | 'ϵ' | 'ᴇ' => 'e',
+        'ƒ' | 'ꜰ' => 'f',
+        'ɡ' | 'ɢ' => 'g',
+        'н' | 'һ' | 'ʜ' => 'h',
+        'і' | 'ї' | 'ι' | 'ı' | 'ɩ' | 'ɪ' => 'i',
+        'ј' | 'ϳ' | 'ȷ' | 'ᴊ' => 'j',
+        'к' | 'κ' | 'ᴋ' => 'k',
+        'ӏ' | 'ʟ' => 'l',
+        'м' | 'ᴍ' => 'm',
+        'п' | 'η' | 'ɴ' => 'n',
+        'о' | 'ο' | 'ᴏ' => 'o',
+        'р' | 'ρ' | 'ᴘ' => 'p',
+        'ԛ' | 'ǫ' => 'q',
+        'г' | 'ʀ' => 'r',
+        'ѕ' | 'ꜱ' => 's',
+        'т' | 'τ' | 'ᴛ' => 't',
+        'υ' | 'μ' | 'ᴜ' => 'u',
+        'ν' | 'ᴠ' => 'v',
+        'ԝ' | 'ω' | 'ᴡ' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' | 'ү' | 'ʏ' => 'y',
+        'ζ' | 'ᴢ' => 'z',
+        _ => return None,
+    })
+}
+
+/// Other Latin-like letters (ø, ł, ɐ, letterlike symbols …) through decancer, accepted only
+/// when it gives one to three ASCII letters or digits.
+fn decancer_fold(c: char, out: &mut Vec<char>) {
+    let latinish = matches!(c, '\u{00C0}'..='\u{02AF}' | '\u{1D00}'..='\u{1DBF}' | '\u{1E00}'..='\u{1EFF}'
+        | '\u{2100}'..='\u{214F}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}' | '\u{AB30}'..='\u{AB6F}');
+    if !latinish {
+        return;
+    }
+    let ok = |s: &str| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    match decancer::cure_char(c, decancer::Options::default()) {
+        decancer::Translation::Character(d) if d.is_ascii_alphanumeric() => out.push(d.to_ascii_lowercase()),
+        decancer::Translation::String(s) if ok(&s) => out.extend(s.chars().map(|d| d.to_ascii_lowercase())),
+        _ => {}
+    }
+}

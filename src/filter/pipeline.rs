@@ -1,0 +1,189 @@
+//! The verdict: word-list hits, signals and model scores combined by the thresholds.
+//!
+//! Scores are probabilities. Spam evidence adds up (a link, a phone number and a spam-like
+//! text together are stronger than any one), so spam signals combine as a noisy-or; abuse is
+//! the strongest single piece of evidence (a slur is not made worse by a second one).
+
+use super::classifier::Models;
+use super::lexicon::{EntryAction, Severity};
+use super::matcher::{Hit, Matcher};
+use super::normalize::normalize;
+use super::signals::{self, Signal, SignalKind};
+use super::{Action, FilterContext, Overrides, Reason, Verdict};
+
+/// Everything the filter reads besides the text: the word lists and the models.
+pub struct Judge<'a> {
+    pub matcher: &'a Matcher,
+    pub models: &'a Models,
+}
+
+impl Judge<'_> {
+    pub fn judge(&self, text: &str, ctx: &FilterContext<'_>) -> Verdict {
+        let normalized = normalize(text).text;
+        let hits = self.matcher.find(text);
+        let mut signals = signals::text_signals(text, &normalized);
+        signals.extend(signals::activity_signals(
+            &ctx.activity,
+            ctx.author_approved,
+            ctx.author_rejected,
+        ));
+        let scores = self.models.scores(&normalized);
+        let evidence = Evidence {
+            hits: &hits,
+            signals: &signals,
+            abuse_model: scores.abuse,
+            spam_model: scores.spam,
+            words: normalized.split_whitespace().count(),
+        };
+        decide(text, &evidence, self.models, ctx.overrides)
+    }
+}
+
+/// What the filter found in one text.
+struct Evidence<'a> {
+    hits: &'a [Hit],
+    signals: &'a [Signal],
+    abuse_model: f32,
+    spam_model: f32,
+    words: usize,
+}
+
+/// Words under which the spam model alone is not trusted. It learned from SMS and video
+/// comments, where "first comment" or "nice" are spam more often than on a news site, and
+/// a text this short carries too few n-grams to tell.
+const SHORT_TEXT_WORDS: usize = 8;
+
+fn decide(text: &str, evidence: &Evidence<'_>, models: &Models, overrides: Overrides) -> Verdict {
+    let Evidence {
+        hits,
+        signals,
+        abuse_model,
+        words,
+        ..
+    } = *evidence;
+    let (abuse_t, spam_t) = (models.abuse.thresholds(), models.spam.thresholds());
+    let abuse_hold = overrides.abuse_hold.unwrap_or(abuse_t.hold);
+    let spam_signals: Vec<f32> = signals
+        .iter()
+        .filter(|s| s.kind == SignalKind::Spam)
+        .map(|s| s.weight)
+        .collect();
+    // A short text without any other sign of spam gets a proportionally smaller say.
+    let spam_model = if spam_signals.is_empty() && words < SHORT_TEXT_WORDS {
+        evidence.spam_model * words as f32 / SHORT_TEXT_WORDS as f32
+    } else {
+        evidence.spam_model
+    };
+    let author: f32 = signals
+        .iter()
+        .filter(|s| s.kind == SignalKind::Author)
+        .map(|s| s.weight)
+        .fold(0.0, f32::max);
+    let lexicon_abuse = hits
+        .iter()
+        // A `mask` word is published starred: it is not evidence of abuse by itself.
+        .filter(|h| h.action != EntryAction::Mask)
+        .map(|h| severity_score(h.severity))
+        .fold(0.0, f32::max);
+    let signal_abuse = signals
+        .iter()
+        .filter(|s| s.kind == SignalKind::Abuse)
+        .map(|s| s.weight)
+        .fold(0.0, f32::max);
+    let abuse = noisy_or([abuse_model.max(lexicon_abuse).max(signal_abuse), author]);
+    let spam = noisy_or(
+        signals
+            .iter()
+            .filter(|s| s.kind == SignalKind::Spam)
+            .map(|s| s.weight)
+            .chain([spam_model, author]),
+    );
+
+    let mut reasons: Vec<Reason> = hits.iter().map(hit_reason).collect();
+    reasons.extend(signals.iter().map(|s| s.reason.clone()));
+    if abuse_model >= abuse_hold {
+        reasons.push(model_reason("abuse_model", "reads as abusive", abuse_model));
+    }
+    // The spam model's own "reject" threshold is where this service holds: spam is never
+    // rejected outright, and its "hold" threshold (tuned on SMS) holds too many news comments.
+    let spam_hold = overrides.spam_hold.unwrap_or(spam_t.reject);
+    if spam_model >= spam_hold {
+        reasons.push(model_reason("spam_model", "reads as spam", spam_model));
+    }
+
+    let worst_entry = hits.iter().map(|h| h.action).max();
+    let action = if worst_entry == Some(EntryAction::Reject) || abuse_model >= abuse_t.reject {
+        Action::Reject
+    } else if worst_entry == Some(EntryAction::Hold) || abuse >= abuse_hold || spam >= spam_hold {
+        Action::Hold
+    } else {
+        Action::Publish
+    };
+    let masked_body = (action == Action::Publish).then(|| mask(text, hits)).flatten();
+    Verdict {
+        action,
+        score: abuse.max(spam),
+        spam: action == Action::Hold && spam >= spam_hold && spam >= abuse,
+        reasons,
+        masked_body,
+    }
+}
+
+fn noisy_or(weights: impl IntoIterator<Item = f32>) -> f32 {
+    1.0 - weights
+        .into_iter()
+        .map(|w| 1.0 - w.clamp(0.0, 1.0))
+        .product::<f32>()
+}
+
+fn severity_score(s: Severity) -> f32 {
+    match s {
+        Severity::Mild => 0.5,
+        Severity::Strong => 0.8,
+        Severity::Slur => 0.95,
+    }
+}
+
+fn hit_reason(hit: &Hit) -> Reason {
+    let severity = match hit.severity {
+        Severity::Mild => "mild",
+        Severity::Strong => "strong",
+        Severity::Slur => "slur",
+    };
+    Reason {
+        code: "word_list".into(),
+        detail: format!("a {severity} word from the word lists"),
+        span: Some(hit.span),
+        term: Some(hit.term.clone()),
+    }
+}
+
+fn model_reason(code: &str, detail: &str, score: f32) -> Reason {
+    Reason {
+        code: code.into(),
+        detail: format!("{detail} ({score:.2})"),
+        span: None,
+        term: None,
+    }
+}
+
+/// The text with every `mask` hit's span replaced by asterisks; `None` when nothing is masked.
+fn mask(text: &str, hits: &[Hit]) -> Option<String> {
+    let spans: Vec<[usize; 2]> = hits
+        .iter()
+        .filter(|h| h.action == EntryAction::Mask)
+        .map(|h| h.span)
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    let masked = text
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let covered = spans.iter().any(|[s, e]| (*s..*e).contains(&i));
+            if covered && !c.is_whitespace() { '*' } else { c }
+        })
+        .collect();
+    Some(masked)
+}

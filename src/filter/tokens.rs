@@ -1,0 +1,475 @@
+//! Tokens of normalized text and their variants (ARABIC.md §4.3 step 1).
+//!
+//! The *sequence* is the text's words in order: runs of letters and digits, with runs of two
+//! or more single letters joined into one word ("ش ر م و ط ة", "f.u.c.k", "ك ـ ل ـ ب",
+//! "ش🌹ر🌹م"). Phrases and insult frames are read from it. *Extra* units are other readings of
+//! the same place, each matched on its own: the word glued back across junk inside a chunk
+//! ("قح💩بة" → قحبه), Latin chunks with leet symbols ("a$$hole", "f*ck"), squeezed repeats
+//! ("شرموووطة", "fuuuuck") and the other reading of the Arabizi digits 8 and 9 in Arabic
+//! script. Joined and glued words go through the same whole-word rules as any word, so
+//! "تحيا م ص ر" gives مصر, which is not مص.
+
+use std::ops::Range;
+
+use super::normalize::{Normalized, is_arabic_letter, is_word_char};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Arabic,
+    Latin,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A run of letters and digits.
+    Word,
+    /// Single letters joined across separators.
+    Joined,
+    /// The pieces of one chunk glued across the junk between them.
+    Concat,
+    /// A Latin chunk that keeps its leet symbols (`@ $ ! | * +`).
+    Symbolic,
+    /// Repeated letters collapsed.
+    Squeezed,
+    /// 8 → غ and 9 → ق instead of ق and ص.
+    DigitAlt,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Bytes of the unit's text in [`Tokens::arena`].
+    pub text: Range<usize>,
+    /// `[start, end)` in characters of the normalized text.
+    pub chars: [usize; 2],
+    pub script: Script,
+    pub kind: Kind,
+    /// The sequence word this unit reads (the first one, for glued units).
+    pub seq: usize,
+    /// For sequence words: the glued reading of their chunk, an index into `extra`.
+    pub concat: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Tokens {
+    pub arena: String,
+    pub seq: Vec<Unit>,
+    pub extra: Vec<Unit>,
+}
+
+impl Tokens {
+    pub fn text(&self, unit: &Unit) -> &str {
+        &self.arena[unit.text.clone()]
+    }
+}
+
+pub fn is_leet_symbol(c: char) -> bool {
+    matches!(c, '@' | '$' | '!' | '|' | '*' | '+')
+}
+
+/// Collapses every run of a repeated character.
+pub fn squeeze(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = None;
+    for c in s.chars() {
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+/// Whether `s` repeats one character `n` times in a row.
+pub fn has_run(s: &str, n: usize) -> bool {
+    let (mut last, mut run) = (None, 0);
+    for c in s.chars() {
+        run = if last == Some(c) { run + 1 } else { 1 };
+        if run >= n {
+            return true;
+        }
+        last = Some(c);
+    }
+    false
+}
+
+/// Whether a word is worth a squeezed reading: Arabic hardly doubles letters once shadda
+/// is gone, English does (good, shiitake, class), so Latin needs a run of three.
+fn wants_squeeze(s: &str, script: Script) -> bool {
+    let need = if script == Script::Arabic { 2 } else { 3 };
+    let (mut last, mut run) = (None, 0);
+    for c in s.chars() {
+        run = if last == Some(c) { run + 1 } else { 1 };
+        if run >= need && c.is_alphabetic() {
+            return true;
+        }
+        last = Some(c);
+    }
+    false
+}
+
+fn script_of(chars: &[char]) -> Script {
+    if chars.iter().any(|&c| is_arabic_letter(c)) {
+        Script::Arabic
+    } else if chars.iter().any(char::is_ascii_alphabetic) {
+        Script::Latin
+    } else {
+        Script::Other
+    }
+}
+
+struct Piece {
+    chunk: usize,
+    range: Range<usize>,
+    single: bool,
+    script: Script,
+}
+
+/// Splits normalized text into the sequence and its extra readings. `original` is the text
+/// that was normalized (for the second reading of the digits 8 and 9).
+pub fn tokenize(norm: &Normalized, original: &str) -> Tokens {
+    let chars: Vec<char> = norm.text.chars().collect();
+    tokenize_chars(&chars, &norm.spans, original)
+}
+
+/// [`tokenize`] on the characters of normalized text and their spans.
+pub fn tokenize_chars(chars: &[char], spans: &[[usize; 2]], original: &str) -> Tokens {
+    let (pieces, chunks) = split(chars);
+    let mut tokens = Tokens {
+        arena: String::with_capacity(chars.len() * 4),
+        ..Tokens::default()
+    };
+    let mut piece_seq = vec![0; pieces.len()];
+    let mut k = 0;
+    while k < pieces.len() {
+        let mut end = k + 1;
+        if pieces[k].single {
+            while end < pieces.len() && pieces[end].single && pieces[end].script == pieces[k].script {
+                end += 1;
+            }
+        }
+        if end - k == 1 {
+            piece_seq[k] = tokens.seq.len();
+            let unit = push_unit(
+                &mut tokens.arena,
+                chars,
+                &pieces[k..end],
+                Kind::Word,
+                tokens.seq.len(),
+            );
+            tokens.seq.push(unit);
+        } else {
+            single_run(chars, &pieces, k..end, &mut piece_seq, &mut tokens);
+        }
+        k = end;
+    }
+    glued_chunks(chars, &pieces, &piece_seq, &mut tokens);
+    symbolic_units(chars, &chunks, &pieces, &piece_seq, &mut tokens);
+    variants(chars, spans, original, &mut tokens);
+    tokens
+}
+
+/// Chunks (runs of non-space) and their pieces (runs of letters and digits, cut where
+/// Arabic script meets Latin: "الghby" is ال + ghby).
+fn split(chars: &[char]) -> (Vec<Piece>, Vec<Range<usize>>) {
+    let mut pieces = Vec::new();
+    let mut chunks = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        let chunk = chunks.len();
+        chunks.push(start..i);
+        let mut j = start;
+        while j < i {
+            if !is_word_char(chars[j]) {
+                j += 1;
+                continue;
+            }
+            let p = j;
+            let mut arabic = None;
+            while j < i && is_word_char(chars[j]) {
+                let here = is_arabic_letter(chars[j])
+                    .then_some(true)
+                    .or(chars[j].is_ascii_alphabetic().then_some(false));
+                if here.is_some() && arabic.is_some() && here != arabic {
+                    break;
+                }
+                arabic = here.or(arabic);
+                j += 1;
+            }
+            let slice = &chars[p..j];
+            let single = slice.len() == 1 && slice[0].is_alphabetic();
+            pieces.push(Piece {
+                chunk,
+                range: p..j,
+                single,
+                script: script_of(slice),
+            });
+        }
+    }
+    (pieces, chunks)
+}
+
+/// Letters that stand alone as words at the edge of a spaced run: و (and), ي (for يا); and
+/// a, i, u in Latin text.
+fn standalone(c: char, first: bool) -> bool {
+    matches!(c, 'و') || first && matches!(c, 'ي' | 'a' | 'i' | 'u')
+}
+
+/// A run of two or more single letters: joined per chunk ("a b_i_t_c_h" is a + bitch), an
+/// edge letter that stands alone kept apart ("ك ل ب و" is كلب + و), and the whole run
+/// joined as an extra reading. In Arabic, a spaced run also glues to the word before or
+/// after it ("الغ ب ي" → الغبي).
+fn single_run(
+    chars: &[char],
+    pieces: &[Piece],
+    run: Range<usize>,
+    piece_seq: &mut [usize],
+    tokens: &mut Tokens,
+) {
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    for k in run.clone() {
+        match groups.last_mut() {
+            Some(g) if pieces[g.start].chunk == pieces[k].chunk => g.end = k + 1,
+            _ => groups.push(k..k + 1),
+        }
+    }
+    let letter = |k: usize| chars[pieces[k].range.start];
+    if groups.iter().all(|g| g.len() == 1) && groups.len() >= 3 {
+        // Spaced letters: split off a standalone letter at either edge.
+        let (first, last) = (run.start, run.end - 1);
+        let keep_first = standalone(letter(first), true);
+        let keep_last = standalone(letter(last), false);
+        let middle = run.start + usize::from(keep_first)..run.end - usize::from(keep_last);
+        groups = Vec::new();
+        if keep_first {
+            groups.push(first..first + 1);
+        }
+        groups.push(middle);
+        if keep_last {
+            groups.push(last..last + 1);
+        }
+    } else if groups.iter().all(|g| g.len() == 1) {
+        groups = vec![run.clone()];
+    }
+    let first_seq = tokens.seq.len();
+    for g in &groups {
+        let kind = if g.len() >= 2 { Kind::Joined } else { Kind::Word };
+        for k in g.clone() {
+            piece_seq[k] = tokens.seq.len();
+        }
+        let unit = push_unit(
+            &mut tokens.arena,
+            chars,
+            &pieces[g.clone()],
+            kind,
+            tokens.seq.len(),
+        );
+        tokens.seq.push(unit);
+    }
+    if groups.len() > 1 {
+        let unit = push_unit(
+            &mut tokens.arena,
+            chars,
+            &pieces[run.clone()],
+            Kind::Joined,
+            first_seq,
+        );
+        tokens.extra.push(unit);
+    }
+    if pieces[run.start].script == Script::Arabic {
+        let before = run
+            .start
+            .checked_sub(1)
+            .filter(|&b| pieces[b].script == Script::Arabic);
+        let after = Some(run.end).filter(|&a| a < pieces.len() && pieces[a].script == Script::Arabic);
+        if let Some(b) = before {
+            let unit = push_unit(
+                &mut tokens.arena,
+                chars,
+                &pieces[b..run.end],
+                Kind::Joined,
+                piece_seq[b],
+            );
+            tokens.extra.push(unit);
+        }
+        if let Some(a) = after {
+            let unit = push_unit(
+                &mut tokens.arena,
+                chars,
+                &pieces[run.start..=a],
+                Kind::Joined,
+                first_seq,
+            );
+            tokens.extra.push(unit);
+        }
+    }
+}
+
+/// Glued readings of chunks with several pieces (unless all were single letters, which
+/// the sequence already joined): "قح💩بة" → قحبه, "ass.assin" → assassin.
+fn glued_chunks(chars: &[char], pieces: &[Piece], piece_seq: &[usize], tokens: &mut Tokens) {
+    let mut k = 0;
+    while k < pieces.len() {
+        let mut end = k + 1;
+        while end < pieces.len() && pieces[end].chunk == pieces[k].chunk {
+            end += 1;
+        }
+        let group = &pieces[k..end];
+        if group.len() >= 2 && !group.iter().all(|p| p.single) {
+            let unit = push_unit(&mut tokens.arena, chars, group, Kind::Concat, piece_seq[k]);
+            let index = tokens.extra.len();
+            tokens.extra.push(unit);
+            for &s in &piece_seq[k..end] {
+                tokens.seq[s].concat = Some(index);
+            }
+        }
+        k = end;
+    }
+}
+
+fn push_unit(arena: &mut String, chars: &[char], pieces: &[Piece], kind: Kind, seq: usize) -> Unit {
+    let from = arena.len();
+    for p in pieces {
+        arena.extend(&chars[p.range.clone()]);
+    }
+    let first = pieces.first().map_or(0, |p| p.range.start);
+    let last = pieces.last().map_or(0, |p| p.range.end);
+    let script = if pieces.iter().any(|p| p.script == Script::Arabic) {
+        Script::Arabic
+    } else if pieces.iter().any(|p| p.script == Script::Latin) {
+        Script::Latin
+    } else {
+        Script::Other
+    };
+    Unit {
+        text: from..arena.len(),
+        chars: [first, last],
+        script,
+        kind,
+        seq,
+        concat: None,
+    }
+}
+
+/// Latin chunks written with leet symbols: "a$$hole", "$h17", "f*ck", "b!tch".
+fn symbolic_units(
+    chars: &[char],
+    chunks: &[Range<usize>],
+    pieces: &[Piece],
+    piece_seq: &[usize],
+    tokens: &mut Tokens,
+) {
+    let mut first_piece = 0;
+    for (chunk, range) in chunks.iter().enumerate() {
+        while first_piece < pieces.len() && pieces[first_piece].chunk < chunk {
+            first_piece += 1;
+        }
+        let slice = &chars[range.clone()];
+        if !slice.iter().any(|&c| is_leet_symbol(c)) || slice.iter().any(|&c| is_arabic_letter(c)) {
+            continue;
+        }
+        let seq = piece_seq.get(first_piece).copied().unwrap_or(0);
+        let mut j = range.start;
+        while j < range.end {
+            if !(is_word_char(chars[j]) || is_leet_symbol(chars[j])) {
+                j += 1;
+                continue;
+            }
+            let p = j;
+            while j < range.end && (is_word_char(chars[j]) || is_leet_symbol(chars[j])) {
+                j += 1;
+            }
+            let mut end = j;
+            while end > p && matches!(chars[end - 1], '!' | '|' | '+') {
+                end -= 1;
+            }
+            let run = &chars[p..end];
+            if run.iter().any(|&c| is_leet_symbol(c))
+                && run.iter().filter(|c| c.is_ascii_alphabetic()).count() >= 1
+            {
+                let from = tokens.arena.len();
+                tokens.arena.extend(run);
+                let text = from..tokens.arena.len();
+                let unit = Unit {
+                    text,
+                    chars: [p, end],
+                    script: Script::Latin,
+                    kind: Kind::Symbolic,
+                    seq,
+                    concat: None,
+                };
+                tokens.extra.push(unit);
+            }
+        }
+    }
+}
+
+/// Squeezed readings of every unit, and the 8 → غ / 9 → ق reading of Arabic words.
+fn variants(chars: &[char], spans: &[[usize; 2]], original: &str, tokens: &mut Tokens) {
+    let mut original_chars: Option<Vec<char>> = None;
+    let count = tokens.seq.len() + tokens.extra.len();
+    for index in 0..count {
+        let unit = if index < tokens.seq.len() {
+            &tokens.seq[index]
+        } else {
+            &tokens.extra[index - tokens.seq.len()]
+        };
+        if unit.kind == Kind::Symbolic {
+            continue;
+        }
+        let unit = Unit {
+            concat: None,
+            ..unit.clone()
+        };
+        let text = &tokens.arena[unit.text.clone()];
+        if unit.script != Script::Other && wants_squeeze(text, unit.script) {
+            let squeezed = squeeze(text);
+            let from = tokens.arena.len();
+            tokens.arena.push_str(&squeezed);
+            let text = from..tokens.arena.len();
+            tokens.extra.push(Unit {
+                text,
+                kind: Kind::Squeezed,
+                ..unit.clone()
+            });
+        }
+        if unit.kind != Kind::Word || unit.script != Script::Arabic {
+            continue;
+        }
+        let range = unit.chars[0]..unit.chars[1];
+        if !chars[range.clone()].iter().any(|&c| c == 'ق' || c == 'ص') {
+            continue;
+        }
+        let orig = original_chars.get_or_insert_with(|| original.chars().collect());
+        let from = tokens.arena.len();
+        let mut changed = false;
+        for k in range {
+            let source = spans.get(k).and_then(|s| orig.get(s[0])).copied();
+            let alt = match (chars[k], source) {
+                ('ق', Some('8' | '٨' | '۸')) => 'غ',
+                ('ص', Some('9' | '٩' | '۹')) => 'ق',
+                (c, _) => c,
+            };
+            changed |= alt != chars[k];
+            tokens.arena.push(alt);
+        }
+        if changed {
+            let text = from..tokens.arena.len();
+            tokens.extra.push(Unit {
+                text,
+                kind: Kind::DigitAlt,
+                ..unit
+            });
+        } else {
+            tokens.arena.truncate(from);
+        }
+    }
+}

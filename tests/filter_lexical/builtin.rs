@@ -1,0 +1,61 @@
+//! The shipped word lists load and behave.
+
+use majlis::filter::lexicon::{Lang, Lexicon};
+use majlis::filter::matcher::Matcher;
+
+fn builtin() -> &'static Matcher {
+    static MATCHER: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| Matcher::new(&Lexicon::builtin().expect("the shipped lexicons parse")))
+}
+
+#[test]
+fn the_shipped_lists_load() {
+    let lexicon = Lexicon::builtin().expect("the shipped lexicons parse");
+    assert!(lexicon.entries.iter().any(|e| e.lang == Lang::Ar));
+    assert!(lexicon.entries.iter().any(|e| e.lang == Lang::En));
+}
+
+#[test]
+fn the_shipped_lists_flag_the_obvious() {
+    for text in ["يا شرموطة", "يا كلب", "what the fuck", "you are a bitch", "كسمك"] {
+        assert!(!builtin().find(text).is_empty(), "{text:?} should be flagged");
+    }
+}
+
+#[test]
+fn the_shipped_lists_pass_the_scunthorpe_words() {
+    for text in [
+        "تحيا مصر",
+        "الحزب",
+        "ايران",
+        "الجزائر",
+        "دخول",
+        "بالعكس",
+        "المكسيك",
+        "زبون",
+        "خولة",
+        "عندي كلب",
+        "Scunthorpe",
+        "assassin",
+        "classic",
+        "Assad",
+        "Hitchcock",
+        "Cummings",
+        "analysis",
+        "cocktail",
+    ] {
+        let hits = builtin().find(text);
+        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
+    }
+}
+
+#[test]
+fn run_time_entries_extend_the_shipped_lists() {
+    let lexicon = Lexicon::builtin().expect("the shipped lexicons parse");
+    let extra = Lexicon::parse_toml(
+        "lang = \"en\"\n[[entry]]\nterm = \"grault\"\nseverity = \"mild\"\naction = \"mask\"\nmode = \"word\"\n",
+    )
+    .expect("a valid file");
+    let matcher = Matcher::new(&lexicon.with_extra(&extra.entries, &["Assad".to_owned()]));
+    assert_eq!(matcher.find("grault").len(), 1);
+}
