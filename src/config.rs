@@ -52,15 +52,32 @@ impl std::fmt::Debug for DatabaseSettings {
     }
 }
 
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Deserialize)]
 pub struct RedisSettings {
     pub url: Option<String>,
+    /// Prefix of every key and channel, so deployments can share a Redis.
+    #[serde(default = "default_namespace")]
+    pub namespace: String,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            namespace: default_namespace(),
+        }
+    }
+}
+
+fn default_namespace() -> String {
+    crate::counters::DEFAULT_NAMESPACE.to_string()
 }
 
 impl std::fmt::Debug for RedisSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisSettings")
             .field("url", &self.url.as_deref().map(redact_url))
+            .field("namespace", &self.namespace)
             .finish()
     }
 }

@@ -41,7 +41,9 @@ impl Application {
         let metrics = Metrics::new()?;
         let store = storage::connect(&settings.database.url, settings.database.max_connections).await?;
         let shared: Arc<dyn SharedState> = match &settings.redis.url {
-            Some(url) => Arc::new(RedisState::connect(url, metrics.clone()).await?),
+            Some(url) => {
+                Arc::new(RedisState::connect_in(url, &settings.redis.namespace, metrics.clone()).await?)
+            }
             None => Arc::new(MemoryState::new()),
         };
         let keys = Arc::new(server_keys(&settings, store.as_ref()).await?);

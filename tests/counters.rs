@@ -215,6 +215,63 @@ async fn two_redis_instances_share_a_bucket() {
 }
 
 #[tokio::test]
+async fn redis_namespaces_keep_buckets_windows_and_events_apart() {
+    let Some(url) = redis_url() else { return };
+    let namespace = |name: &str| format!("test-{name}-{}:", uuid::Uuid::now_v7().simple());
+    let connect = |ns: String| {
+        let url = url.clone();
+        async move {
+            RedisState::connect_in(&url, &ns, Metrics::new().expect("metrics"))
+                .await
+                .expect("connect")
+        }
+    };
+    let (a, b) = (connect(namespace("a")).await, connect(namespace("b")).await);
+    let limit = RateLimit {
+        burst: 1,
+        per_minute: 1,
+    };
+    assert_eq!(a.take_token("same", limit).await, RateDecision::Allowed);
+    assert!(matches!(
+        a.take_token("same", limit).await,
+        RateDecision::Limited(_)
+    ));
+    assert_eq!(
+        b.take_token("same", limit).await,
+        RateDecision::Allowed,
+        "b has its own bucket"
+    );
+
+    assert_eq!(a.count_recent("seen", Duration::from_secs(60)).await, 1);
+    assert_eq!(a.count_recent("seen", Duration::from_secs(60)).await, 2);
+    assert_eq!(
+        b.count_recent("seen", Duration::from_secs(60)).await,
+        1,
+        "b has its own window"
+    );
+
+    let mut b_events = b.subscribe();
+    a.publish(&event("namespaced")).await.expect("publish");
+    let crossed = tokio::time::timeout(Duration::from_millis(500), b_events.recv()).await;
+    assert!(
+        crossed.is_err(),
+        "an event of namespace a reached namespace b: {crossed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_window_counter_counts_until_its_window_ends() {
+    for (name, state) in backends().await {
+        let key = unique("window");
+        let window = Duration::from_millis(300);
+        assert_eq!(state.count_recent(&key, window).await, 1, "{name}");
+        assert_eq!(state.count_recent(&key, window).await, 2, "{name}");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(state.count_recent(&key, window).await, 1, "{name}: a new window");
+    }
+}
+
+#[tokio::test]
 async fn two_redis_instances_receive_each_others_events() {
     let Some(url) = redis_url() else { return };
     let (first, second) = (redis_state(&url).await, redis_state(&url).await);

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 pub use self::memory::MemoryState;
-pub use self::redis::RedisState;
+pub use self::redis::{DEFAULT_NAMESPACE, RedisState};
 
 /// A token bucket: `burst` tokens at once, refilled at `per_minute`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

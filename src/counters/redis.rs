@@ -23,10 +23,13 @@ use super::{
 };
 use crate::metrics::Metrics;
 
-const EVENTS_CHANNEL: &str = "majlis:events";
-const BUCKET_PREFIX: &str = "majlis:rl:";
+/// Every key and the event channel start with the namespace (`redis.namespace`, default
+/// `majlis:`), so several deployments (or test runs) can share one Redis.
+pub const DEFAULT_NAMESPACE: &str = "majlis:";
+const EVENTS_CHANNEL: &str = "events";
+const BUCKET_PREFIX: &str = "rl:";
 /// `count_recent` windows: `INCR` counters that expire when their window ends.
-const WINDOW_PREFIX: &str = "majlis:win:";
+const WINDOW_PREFIX: &str = "win:";
 
 /// A request waits at most this long for any one Redis call, reconnection included: the
 /// manager's own timeouts bound each attempt, this bounds their sum.
@@ -77,6 +80,7 @@ pub struct RedisState {
     fallback_until: Mutex<Option<Instant>>,
     metrics: Metrics,
     subscriber: AbortHandle,
+    namespace: String,
 }
 
 impl RedisState {
@@ -84,6 +88,12 @@ impl RedisState {
     /// so an event published by anyone after this returns reaches this instance. Fails when
     /// Redis is unreachable: a configured Redis that is down at start-up is a deployment error.
     pub async fn connect(url: &str, metrics: Metrics) -> anyhow::Result<Self> {
+        Self::connect_in(url, DEFAULT_NAMESPACE, metrics).await
+    }
+
+    /// As `connect`, with every key and the channel under `namespace`.
+    pub async fn connect_in(url: &str, namespace: &str, metrics: Metrics) -> anyhow::Result<Self> {
+        let channel = format!("{namespace}{EVENTS_CHANNEL}");
         let client = Client::open(url).context("invalid Redis URL")?;
         let config = ConnectionManagerConfig::new()
             .set_response_timeout(Some(RESPONSE_TIMEOUT))
@@ -104,13 +114,19 @@ impl RedisState {
         )
         .await
         .context("Redis did not answer PING")?;
-        let pubsub = within(CALL_DEADLINE * 3, subscribe(&client))
+        let pubsub = within(CALL_DEADLINE * 3, subscribe(&client, &channel))
             .await
             .context("could not subscribe to Redis events")?;
 
         let (events, _) = broadcast::channel(EVENT_CHANNEL_CAPACITY);
-        let subscriber =
-            tokio::spawn(relay_events(client, pubsub, events.clone(), metrics.clone())).abort_handle();
+        let subscriber = tokio::spawn(relay_events(
+            client,
+            channel,
+            pubsub,
+            events.clone(),
+            metrics.clone(),
+        ))
+        .abort_handle();
         Ok(Self {
             commands,
             gcra: Script::new(GCRA_SCRIPT),
@@ -119,6 +135,7 @@ impl RedisState {
             fallback_until: Mutex::new(None),
             metrics,
             subscriber,
+            namespace: namespace.to_string(),
         })
     }
 
@@ -130,7 +147,7 @@ impl RedisState {
         let wait_ms: u64 = within(
             CALL_DEADLINE,
             self.gcra
-                .key(format!("{BUCKET_PREFIX}{key}"))
+                .key(format!("{}{BUCKET_PREFIX}{key}", self.namespace))
                 .arg(interval_us)
                 .arg(burst)
                 .invoke_async(&mut conn),
@@ -181,7 +198,7 @@ impl SharedState for RedisState {
             return self.fallback.count_recent_now(key, window);
         }
         let mut conn = self.commands.clone();
-        let key = format!("{WINDOW_PREFIX}{key}");
+        let key = format!("{}{WINDOW_PREFIX}{key}", self.namespace);
         // INCR and EXPIRE NX in one round trip: the window starts with the first occurrence.
         let counted = within(
             CALL_DEADLINE,
@@ -214,7 +231,7 @@ impl SharedState for RedisState {
         within(
             CALL_DEADLINE,
             redis::cmd("PUBLISH")
-                .arg(EVENTS_CHANNEL)
+                .arg(format!("{}{EVENTS_CHANNEL}", self.namespace))
                 .arg(payload)
                 .query_async::<i64>(&mut conn),
         )
@@ -252,23 +269,29 @@ async fn within<T>(
     }
 }
 
-async fn subscribe(client: &Client) -> redis::RedisResult<PubSub> {
+async fn subscribe(client: &Client, channel: &str) -> redis::RedisResult<PubSub> {
     let mut pubsub = client.get_async_pubsub().await?;
-    pubsub.subscribe(EVENTS_CHANNEL).await?;
+    pubsub.subscribe(channel).await?;
     Ok(pubsub)
 }
 
 /// The subscriber task: relays events until the connection is lost, then resubscribes with
 /// exponential backoff, forever. Events published while it is disconnected are lost, as with
 /// any Redis pub/sub; listeners only miss live updates, never stored data.
-async fn relay_events(client: Client, first: PubSub, events: broadcast::Sender<LiveEvent>, metrics: Metrics) {
+async fn relay_events(
+    client: Client,
+    channel: String,
+    first: PubSub,
+    events: broadcast::Sender<LiveEvent>,
+    metrics: Metrics,
+) {
     let errors = metrics.backend_errors.with_label_values(&["redis"]);
     let mut pubsub = Some(first);
     let mut delay = RESUBSCRIBE_MIN_DELAY;
     loop {
         let connection = match pubsub.take() {
             Some(connection) => connection,
-            None => match within(CALL_DEADLINE * 3, subscribe(&client)).await {
+            None => match within(CALL_DEADLINE * 3, subscribe(&client, &channel)).await {
                 Ok(connection) => {
                     tracing::info!("resubscribed to Redis events");
                     connection

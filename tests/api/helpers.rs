@@ -139,6 +139,9 @@ pub fn test_settings(db_url: &str, redis: Option<&str>) -> Settings {
     s.database.url = db_url.to_string();
     s.database.max_connections = 5;
     s.redis.url = redis.map(str::to_string);
+    // Each test app (and its peers) gets its own keys and channel on the shared Redis, so
+    // counters and events of other tests, or of earlier runs, never leak into it.
+    s.redis.namespace = format!("majlis-test:{}:", Uuid::now_v7().simple());
     let mut demo = s.sites.get("demo").expect("demo site").clone();
     // The comments-core tests post ordinary texts and test threading, paging and the like, not
     // the learned models (whose default holds up to 10% of clean comments by design): their
