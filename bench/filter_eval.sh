@@ -12,9 +12,9 @@ majlis="$root/target/release/majlis"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-recall() { "$majlis" filter eval "$1" 2>/dev/null | sed -n 's/^held or rejected: .*recall \([0-9.]*\).*/\1/p'; }
+recall() { "$majlis" filter eval "$1" 2>/dev/null | sed -n 's/^masked, held or rejected: .*recall \([0-9.]*\).*/\1/p'; }
 
-echo "## Obfuscation suite: detection (held or rejected) of each family vs the same comments undisguised"
+echo "## Obfuscation suite: detection (masked, held or rejected) of each family vs the same comments undisguised"
 obf="$data/obfuscation_suite.tsv"
 printf '%-20s %8s %10s %8s %6s\n' family rows detected original ratio
 for family in $(cut -f3 "$obf" | tail -n +2 | sort -u | grep -v '^original$'); do

@@ -116,12 +116,7 @@ impl Confusion {
 pub fn eval(file: &Path) -> anyhow::Result<()> {
     let offline = Offline::load()?;
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let (mut flagged, mut rejected, mut spam, mut words) = (
-        Confusion::default(),
-        Confusion::default(),
-        Confusion::default(),
-        Confusion::default(),
-    );
+    let [mut found, mut flagged, mut rejected, mut spam, mut words] = [Confusion::default(); 5];
     let mut skipped = 0;
     for line in text.lines() {
         let Some((body, label)) = line.rsplit_once('\t') else {
@@ -133,6 +128,10 @@ pub fn eval(file: &Path) -> anyhow::Result<()> {
             continue;
         };
         let verdict = offline.judge(body);
+        found.add(
+            verdict.action != Action::Publish || verdict.masked_body.is_some(),
+            expected,
+        );
         flagged.add(verdict.action != Action::Publish, expected);
         rejected.add(verdict.action == Action::Reject, expected);
         spam.add(verdict.spam, expected);

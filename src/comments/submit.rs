@@ -9,13 +9,14 @@ use super::screen::screen;
 use super::view::ViewContext;
 use crate::auth::CommenterIdentity;
 use crate::comments::live;
+use crate::config::SiteSettings;
 use crate::counters::{RateDecision, RateLimit};
 use crate::domain::{ArticleId, CommentBody, CommentStatus, DisplayName, SiteId};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::comments::create::{CreateComment, CreatedComment};
 use crate::routes::comments::ensure_may_post;
 use crate::state::AppState;
-use crate::storage::{CommentRow, Idempotency, Inserted, NewComment};
+use crate::storage::{CommentRow, Commenter, Idempotency, Inserted, NewComment};
 
 pub struct NewSubmission<'a> {
     pub site_id: &'a SiteId,
@@ -52,22 +53,7 @@ pub async fn submit(state: &AppState, sub: NewSubmission<'_>) -> ApiResult<Creat
     let commenter_id = identity.commenter_id(site_id.as_str());
 
     // Rate limits come before any write: per IP (covers new guests) and per commenter.
-    let ip_limit = RateLimit {
-        burst: site.ip_burst,
-        per_minute: site.ip_per_minute,
-    };
-    let commenter_limit = RateLimit {
-        burst: site.comment_burst,
-        per_minute: site.comment_per_minute,
-    };
-    for (key, limit) in [
-        (format!("{site_id}:ip:{}", sub.ip_hash), ip_limit),
-        (format!("{site_id}:c:{}", commenter_id.simple()), commenter_limit),
-    ] {
-        if let RateDecision::Limited(retry_after) = state.shared.take_token(&key, limit).await {
-            return Err(ApiError::RateLimited { retry_after });
-        }
-    }
+    check_rate_limits(state, site_id.as_str(), site, &sub.ip_hash, commenter_id).await?;
 
     let article = state
         .store
@@ -80,34 +66,15 @@ pub async fn submit(state: &AppState, sub: NewSubmission<'_>) -> ApiResult<Creat
         ));
     }
 
-    let guest_name =
-        match (&identity, &req.author_name) {
-            (CommenterIdentity::Guest(_), Some(name)) => Some(DisplayName::parse(name).map_err(|code| {
-                ApiError::field("author_name", code, "a name of 1 to 50 visible characters")
-            })?),
-            _ => None,
-        };
-    let commenter = match (&identity, guest_name) {
-        (CommenterIdentity::Guest(id), None) => match state.store.commenter(*id).await? {
-            Some(existing) => existing,
-            None => {
-                return Err(ApiError::field(
-                    "author_name",
-                    "required",
-                    "guests choose a name to comment",
-                ));
-            }
-        },
-        (_, name) => {
-            // A sanctioned commenter is refused before the upsert, which would otherwise store
-            // the new name (or SSO profile) sent with a request that is then refused.
-            if !new_guest && let Some(existing) = state.store.commenter(commenter_id).await? {
-                ensure_may_post(&existing, state)?;
-            }
-            let new = identity.to_new_commenter(site_id.as_str(), name.as_ref().map(DisplayName::as_str));
-            state.store.upsert_commenter(&new, now).await?
-        }
-    };
+    let commenter = resolve_commenter(
+        state,
+        site_id.as_str(),
+        &identity,
+        new_guest,
+        req.author_name.as_deref(),
+        now,
+    )
+    .await?;
     let author_status = ensure_may_post(&commenter, state)?;
 
     let (parent_id, depth) = thread_position(state, req.parent_id, &site_id, sub.article_id).await?;
@@ -180,6 +147,66 @@ pub async fn submit(state: &AppState, sub: NewSubmission<'_>) -> ApiResult<Creat
         new_guest,
         &site.lang,
     ))
+}
+
+/// `429` when the client's address or the commenter is over the site's token bucket.
+async fn check_rate_limits(
+    state: &AppState,
+    site_id: &str,
+    site: &SiteSettings,
+    ip_hash: &str,
+    commenter_id: Uuid,
+) -> ApiResult<()> {
+    let ip_limit = RateLimit {
+        burst: site.ip_burst,
+        per_minute: site.ip_per_minute,
+    };
+    let commenter_limit = RateLimit {
+        burst: site.comment_burst,
+        per_minute: site.comment_per_minute,
+    };
+    for (key, limit) in [
+        (format!("{site_id}:ip:{ip_hash}"), ip_limit),
+        (format!("{site_id}:c:{}", commenter_id.simple()), commenter_limit),
+    ] {
+        if let RateDecision::Limited(retry_after) = state.shared.take_token(&key, limit).await {
+            return Err(ApiError::RateLimited { retry_after });
+        }
+    }
+    Ok(())
+}
+
+/// The stored commenter behind an identity: a returning guest as stored, a new guest or an SSO
+/// user upserted with the name they bring (a guest's typed name, the SSO profile).
+async fn resolve_commenter(
+    state: &AppState,
+    site_id: &str,
+    identity: &CommenterIdentity,
+    new_guest: bool,
+    author_name: Option<&str>,
+    now: time::OffsetDateTime,
+) -> ApiResult<Commenter> {
+    let guest_name =
+        match (identity, author_name) {
+            (CommenterIdentity::Guest(_), Some(name)) => Some(DisplayName::parse(name).map_err(|code| {
+                ApiError::field("author_name", code, "a name of 1 to 50 visible characters")
+            })?),
+            _ => None,
+        };
+    if let (CommenterIdentity::Guest(id), None) = (identity, &guest_name) {
+        return state
+            .store
+            .commenter(*id)
+            .await?
+            .ok_or_else(|| ApiError::field("author_name", "required", "guests choose a name to comment"));
+    }
+    // A sanctioned commenter is refused before the upsert, which would otherwise store the new
+    // name (or SSO profile) sent with a request that is then refused.
+    if !new_guest && let Some(existing) = state.store.commenter(identity.commenter_id(site_id)).await? {
+        ensure_may_post(&existing, state)?;
+    }
+    let new = identity.to_new_commenter(site_id, guest_name.as_ref().map(DisplayName::as_str));
+    Ok(state.store.upsert_commenter(&new, now).await?)
 }
 
 fn created(
