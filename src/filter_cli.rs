@@ -138,6 +138,7 @@ pub fn eval(file: &Path) -> anyhow::Result<()> {
         words.add(verdict.reasons.iter().any(|r| r.code == "word_list"), expected);
     }
     let lines = [
+        ("masked, held or rejected", found),
         ("held or rejected", flagged),
         ("rejected", rejected),
         ("classed as spam", spam),
