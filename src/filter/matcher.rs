@@ -197,10 +197,18 @@ impl Matcher {
 
     /// Every entry found in `text`, sorted by position; one hit per span (the most severe).
     pub fn find(&self, text: &str) -> Vec<Hit> {
-        let mut hits = self.find_in(text);
+        let (chars, spans) = normalize_chars(text);
+        self.find_normalized(text, &chars, &spans)
+    }
+
+    /// As [`Matcher::find`], for a caller that already has `text` through `normalize_chars`
+    /// (the pipeline, which also feeds the normalized text to the models).
+    pub fn find_normalized(&self, text: &str, chars: &[char], spans: &[[usize; 2]]) -> Vec<Hit> {
+        let mut hits = self.find_in(text, chars, spans);
         if text.contains(['\u{202D}', '\u{202E}']) {
             let (reversed, map) = reverse_overrides(text);
-            for mut hit in self.find_in(&reversed) {
+            let (r_chars, r_spans) = normalize_chars(&reversed);
+            for mut hit in self.find_in(&reversed, &r_chars, &r_spans) {
                 let from = map[hit.span[0]..hit.span[1]].iter();
                 let (lo, hi) = from.fold((usize::MAX, 0), |(lo, hi), &p| (lo.min(p), hi.max(p + 1)));
                 if lo < hi {
@@ -217,13 +225,12 @@ impl Matcher {
         hits
     }
 
-    fn find_in(&self, text: &str) -> Vec<Hit> {
-        let (chars, spans) = normalize_chars(text);
-        let tokens = tokenize_chars(&chars, &spans, text);
+    fn find_in(&self, text: &str, chars: &[char], spans: &[[usize; 2]]) -> Vec<Hit> {
+        let tokens = tokenize_chars(chars, spans, text);
         let mut scan = Scan {
             m: self,
             tokens: &tokens,
-            spans: &spans,
+            spans,
             hits: Vec::new(),
         };
         let units = || tokens.seq.iter().chain(&tokens.extra).enumerate();

@@ -7,7 +7,7 @@
 use super::classifier::Models;
 use super::lexicon::{EntryAction, Severity};
 use super::matcher::{Hit, Matcher};
-use super::normalize::normalize;
+use super::normalize::normalize_chars;
 use super::signals::{self, Signal, SignalKind};
 use super::{Action, FilterContext, Overrides, Reason, Verdict};
 
@@ -19,8 +19,10 @@ pub struct Judge<'a> {
 
 impl Judge<'_> {
     pub fn judge(&self, text: &str, ctx: &FilterContext<'_>) -> Verdict {
-        let normalized = normalize(text).text;
-        let hits = self.matcher.find(text);
+        // Normalized once, for the word lists, the signals and the models alike.
+        let (chars, spans) = normalize_chars(text);
+        let hits = self.matcher.find_normalized(text, &chars, &spans);
+        let normalized: String = chars.iter().collect();
         let mut signals = signals::text_signals(text, &normalized);
         signals.extend(signals::activity_signals(
             &ctx.activity,
