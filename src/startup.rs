@@ -91,7 +91,7 @@ impl Application {
 fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let grace = state.settings.server.shutdown_grace_secs;
     let workers = state.settings.server.workers;
-    let openapi = web::Data::new(OpenApiDoc(routes::openapi().to_json().unwrap_or_default()));
+    let openapi = web::Data::new(OpenApiDoc(routes::openapi_document().to_string()));
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()

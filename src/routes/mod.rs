@@ -5,6 +5,7 @@ pub mod comments;
 mod extract;
 pub mod moderation;
 pub mod ops;
+mod problems_doc;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -43,5 +44,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api.info.title = "majlis".into();
     api.info.version = env!("CARGO_PKG_VERSION").into();
     api.info.description = Some("Comments and engagement for news sites, Arabic first.".into());
+    // Query parameter types are referenced by name but not collected by utoipa-actix-web.
+    use utoipa::{PartialSchema, ToSchema};
+    api.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .insert(crate::domain::Sort::name().into(), crate::domain::Sort::schema());
     api
+}
+
+/// The served OpenAPI document: `openapi()` plus the error answers every operation shares.
+pub fn openapi_document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(openapi()).unwrap_or_default();
+    problems_doc::add_problem_responses(&mut doc);
+    doc
 }
