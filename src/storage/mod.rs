@@ -46,9 +46,20 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
             | sqlx::Error::WorkerCrashed => Self::Unavailable(e),
+            sqlx::Error::Database(ref db) if db.code().is_some_and(|c| is_unavailable_state(&c)) => {
+                Self::Unavailable(e)
+            }
             other => Self::Other(anyhow::Error::new(other)),
         }
     }
+}
+
+/// SQLSTATE classes that mean "the server is going away or not there yet", not "this query is
+/// wrong": `08` connection exceptions and `57` operator intervention (`57P01` is what every
+/// open connection gets when PostgreSQL is stopped or restarted, `57P03` while it starts).
+/// SQLSTATEs have five characters; SQLite's numeric codes never do, so they never match.
+fn is_unavailable_state(code: &str) -> bool {
+    code.len() == 5 && (code.starts_with("08") || code.starts_with("57"))
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -169,4 +180,20 @@ pub struct ThreadQuery {
     pub after: Option<Cursor>,
     pub limit: i64,
     pub viewer: Option<Uuid>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_unavailable_state;
+
+    #[test]
+    fn shutdown_and_connection_states_are_unavailable_and_query_errors_are_not() {
+        for code in ["57P01", "57P03", "08006", "08001"] {
+            assert!(is_unavailable_state(code), "{code}");
+        }
+        // A unique violation, a syntax error, SQLite's BUSY and a made-up short code.
+        for code in ["23505", "42601", "5", "517", "57"] {
+            assert!(!is_unavailable_state(code), "{code}");
+        }
+    }
 }
