@@ -21,6 +21,8 @@ pub struct Settings {
     pub comments: CommentSettings,
     #[serde(default)]
     pub secrets: SecretSettings,
+    #[serde(default)]
+    pub privacy: PrivacySettings,
     pub sites: BTreeMap<String, SiteSettings>,
 }
 
@@ -102,6 +104,22 @@ pub struct CommentSettings {
     pub max_length: usize,
     pub max_depth: i32,
     pub min_form_ms: i64,
+}
+
+/// How long personal data is kept.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PrivacySettings {
+    /// Days a comment keeps the keyed hash of its poster's address (for abuse investigations
+    /// and per-address limits); a purge job forgets older ones. 0 keeps them forever.
+    pub ip_hash_retention_days: u32,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Self {
+            ip_hash_retention_days: 90,
+        }
+    }
 }
 
 /// Server-wide secrets. When unset, a random value is generated once and kept in the

@@ -15,6 +15,7 @@
 //! - `storage`: the `Store` trait, PostgreSQL and SQLite implementations.
 //! - `counters`: shared state (rate limits, live events): Redis or in-process.
 //! - `metrics`: every Prometheus metric, in one registry per application.
+//! - `privacy`: the retention job for address hashes.
 //! - `clock`: the service's "now", movable in tests. `state`: what handlers share.
 //! - `cli`: `serve`, `migrate`, `keys`; `filter_cli`: `filter check | eval | train`. `telemetry`: structured logs.
 
@@ -30,6 +31,7 @@ pub mod filter;
 pub mod filter_cli;
 pub mod metrics;
 pub mod middleware;
+pub mod privacy;
 pub mod routes;
 pub mod screening;
 pub mod startup;

@@ -49,6 +49,11 @@ impl Application {
         let keys = Arc::new(server_keys(&settings, store.as_ref()).await?);
         let screening = Arc::new(Screening::load(store.as_ref(), metrics.clone()).await?);
         screening::spawn_refresher(screening.clone(), store.clone());
+        crate::privacy::spawn_ip_hash_purge(
+            store.clone(),
+            clock.clone(),
+            settings.privacy.ip_hash_retention_days,
+        );
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
         let port = listener.local_addr()?.port();
         let state = AppState {

@@ -100,7 +100,7 @@ pub async fn submit(state: &AppState, sub: NewSubmission<'_>) -> ApiResult<Creat
         request_hash: request_hash(sub.article_id.as_str(), parent_id, body.as_str()),
     });
     let new = NewComment {
-        id: Uuid::now_v7(),
+        id: state.clock.new_id(),
         site: site_id.to_string(),
         article_id: sub.article_id.to_string(),
         parent_id,

@@ -8,6 +8,7 @@
 mod filter;
 mod model;
 mod postgres;
+mod privacy;
 mod sql;
 mod sqlite;
 
@@ -18,6 +19,7 @@ use uuid::Uuid;
 pub use filter::{FilterStore, LexiconRow, PastComment};
 pub use model::*;
 pub use postgres::PgStore;
+pub use privacy::PrivacyStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{CommenterStatus, Cursor, Sort};
@@ -67,7 +69,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// What the service keeps. Times are passed in by the caller (from the app's clock), never
 /// taken from the database, so tests control them and both back-ends agree.
 #[async_trait]
-pub trait Store: FilterStore + Send + Sync + 'static {
+pub trait Store: FilterStore + PrivacyStore + Send + Sync + 'static {
     /// Applies the migrations of this back-end.
     async fn migrate(&self) -> StoreResult<()>;
     /// A cheap round trip, for `/readyz`.

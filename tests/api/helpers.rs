@@ -235,6 +235,11 @@ pub enum Auth {
 }
 
 impl TestApp {
+    /// The database this app runs on, for tests that read the tables themselves.
+    pub fn database_url(&self) -> &str {
+        &self.state.settings.database.url
+    }
+
     pub fn request(&self, method: Method, path: &str, auth: &Auth) -> RequestBuilder {
         let builder = self.client.request(method, format!("{}{}", self.address, path));
         match auth {

@@ -18,6 +18,7 @@ mod likes;
 mod live_events;
 mod operations;
 mod paging;
+mod privacy;
 mod rate_limits;
 mod reports;
 mod sanctions;
