@@ -12,6 +12,8 @@ use majlis::filter::normalize::normalize;
 // A crate root resolves `mod` next to itself; keep the modules beside the suite instead.
 #[path = "filter_lexical/builtin.rs"]
 mod builtin;
+#[path = "filter_lexical/corpus.rs"]
+mod corpus;
 #[path = "filter_lexical/evasion.rs"]
 mod evasion;
 #[path = "filter_lexical/normalization.rs"]
