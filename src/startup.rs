@@ -16,6 +16,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::auth::GuestTokens;
 use crate::clock::Clock;
+use crate::comments::page_cache::PageCache;
 use crate::config::Settings;
 use crate::counters::{MemoryState, RedisState, SharedState};
 use crate::error::ApiError;
@@ -54,6 +55,8 @@ impl Application {
             clock.clone(),
             settings.privacy.ip_hash_retention_days,
         );
+        let pages = Arc::new(PageCache::default());
+        pages.clone().spawn_invalidator(shared.as_ref());
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
         let port = listener.local_addr()?.port();
         let state = AppState {
@@ -64,6 +67,7 @@ impl Application {
             clock,
             keys,
             screening,
+            pages,
         };
         let server = serve(listener, state.clone())?;
         tracing::info!(port, backend = state.shared.name(), "majlis listening");

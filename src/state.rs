@@ -8,6 +8,7 @@ use sha2::Sha256;
 
 use crate::auth::GuestTokens;
 use crate::clock::Clock;
+use crate::comments::page_cache::PageCache;
 use crate::config::{Settings, SiteSettings};
 use crate::counters::SharedState;
 use crate::domain::SiteId;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub clock: Clock,
     pub keys: Arc<ServerKeys>,
     pub screening: Arc<Screening>,
+    /// Serialized thread pages for anonymous readers.
+    pub pages: Arc<PageCache>,
 }
 
 /// Keys derived from the configured or locally generated secrets.

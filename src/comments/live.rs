@@ -47,6 +47,9 @@ fn public_json(row: &CommentRow) -> serde_json::Value {
 }
 
 async fn publish(state: &AppState, row: &CommentRow, kind: &str, data: serde_json::Value) {
+    // Before the event leaves: a reader of this instance must not get the old page back after
+    // the writer's own request has returned (other instances invalidate when it arrives).
+    state.pages.invalidate(&row.site, &row.article_id);
     let event = LiveEvent {
         site: row.site.clone(),
         article: row.article_id.clone(),

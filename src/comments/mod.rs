@@ -2,6 +2,7 @@
 //! comment gets, and how rows become the representations of SPEC §3.
 
 pub mod live;
+pub mod page_cache;
 pub mod policy;
 pub mod screen;
 pub mod submit;

@@ -101,3 +101,32 @@ async fn a_comment_posted_through_one_instance_is_listed_and_usable_through_anot
     assert_eq!(next["comments"].as_array().map(Vec::len), Some(1));
     assert_ne!(next["comments"][0]["id"], first_page["comments"][0]["id"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_cached_on_one_instance_shows_a_comment_posted_through_another() {
+    let Some((a, b)) = two_instances().await else {
+        return;
+    };
+    // Arrange: B has the article's page in memory.
+    a.guest_comment("cache-peer", "التعليق الأول").await;
+    assert_eq!(b.thread("demo", "cache-peer", "", &Auth::None).await["total"], 1);
+    assert_eq!(b.thread("demo", "cache-peer", "", &Auth::None).await["total"], 1);
+
+    // Act
+    a.guest_comment("cache-peer", "التعليق الثاني").await;
+
+    // Assert: B's page follows within moments (the invalidation travels over Redis), long
+    // before its 30 s time-to-live would have hidden a missing invalidation.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let total = b.thread("demo", "cache-peer", "", &Auth::None).await["total"].clone();
+        if total == 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "B still answers total {total}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -17,6 +17,7 @@ mod lexicon_api;
 mod likes;
 mod live_events;
 mod operations;
+mod page_cache;
 mod paging;
 mod privacy;
 mod rate_limits;

@@ -1,6 +1,7 @@
 //! `GET /v1/sites/{site}/articles/{article}/comments`
 
-use actix_web::{HttpRequest, get, web};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -46,7 +47,7 @@ pub async fn list_thread(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     params: web::Query<ThreadParams>,
-) -> ApiResult<web::Json<CommentPage>> {
+) -> ApiResult<HttpResponse> {
     let (site_raw, article_raw) = path.into_inner();
     let (site_id, _) = state.site(&site_raw)?;
     let article_id = parse_article(&article_raw)?;
@@ -60,6 +61,17 @@ pub async fn list_thread(
         None => None,
     };
     let mut ctx = view_context(&req, &state, site_id.as_str())?;
+    // Anonymous pages are the same for every reader: served from memory when warm. The key
+    // (with the article's generation) is taken before any row is read.
+    let cache_key = ctx.viewer.is_none().then(|| {
+        let cursor = params.cursor.as_deref();
+        state
+            .pages
+            .key(site_id.as_str(), article_id.as_str(), params.sort, cursor, limit)
+    });
+    if let Some(page) = cache_key.as_ref().and_then(|k| state.pages.get(k)) {
+        return Ok(json(page));
+    }
     let total = match state.store.article(site_id.as_str(), article_id.as_str()).await? {
         Some(article) => article.comment_count,
         None => 0,
@@ -91,9 +103,18 @@ pub async fn list_thread(
     let replies = state.store.first_replies(&ids, FIRST_REPLIES, ctx.viewer).await?;
     let all: Vec<_> = ids.iter().copied().chain(replies.iter().map(|r| r.id)).collect();
     fill_likes(&mut ctx, &state, &all).await?;
-    Ok(web::Json(CommentPage {
+    let page = CommentPage {
         comments: ctx.thread(&top, &replies),
         next_cursor,
         total,
-    }))
+    };
+    let page = Bytes::from(serde_json::to_vec(&page).map_err(|e| ApiError::Internal(e.into()))?);
+    if let Some(key) = cache_key {
+        state.pages.insert(key, page.clone());
+    }
+    Ok(json(page))
+}
+
+fn json(page: Bytes) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(page)
 }

@@ -1,0 +1,141 @@
+//! Serialized thread pages for anonymous readers, kept in process (SPEC §10: a warm comment
+//! page should cost little more than sending bytes from memory).
+//!
+//! Only pages without a viewer are cached: a signed-in reader's page carries their own pending
+//! comments and likes. Invalidation is by article generation: every page key includes the
+//! article's current generation, and a write to the article gives it a new one, so older pages
+//! are never read again (they age out). A reader that fetched its generation before a write and
+//! its rows after stores a page under the old generation, where nobody looks: a page can be
+//! wasted, never served stale.
+//!
+//! Writes on this instance bump the generation before their live event goes out
+//! (`live::publish`); writes on other instances arrive as the same live events, through Redis
+//! pub/sub, and bump it here. If this instance misses events (Redis down, or a listener that
+//! fell behind) the time-to-live bounds how stale a page can be.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use actix_web::web::Bytes;
+use moka::sync::Cache;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::counters::SharedState;
+use crate::domain::Sort;
+
+/// Longest life of a page whose invalidation was missed.
+const TIME_TO_LIVE: Duration = Duration::from_secs(30);
+/// Bytes of serialized pages kept.
+const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+/// Articles whose generation is remembered; a forgotten one gets a fresh generation (a miss).
+const ARTICLES: u64 = 200_000;
+
+/// One cached page: the article at one generation, one sort, cursor and size.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    site: String,
+    article: String,
+    generation: u64,
+    sort: Sort,
+    cursor: Option<String>,
+    limit: i64,
+}
+
+pub struct PageCache {
+    pages: Cache<PageKey, Bytes>,
+    generations: Cache<(String, String), u64>,
+    next_generation: AtomicU64,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self {
+            pages: Cache::builder()
+                .max_capacity(CAPACITY_BYTES)
+                .weigher(|_, page: &Bytes| u32::try_from(page.len()).unwrap_or(u32::MAX))
+                .time_to_live(TIME_TO_LIVE)
+                .build(),
+            generations: Cache::builder().max_capacity(ARTICLES).build(),
+            next_generation: AtomicU64::new(0),
+        }
+    }
+}
+
+impl PageCache {
+    /// The key of a page as of now. Take it before reading the rows.
+    pub fn key(&self, site: &str, article: &str, sort: Sort, cursor: Option<&str>, limit: i64) -> PageKey {
+        let id = (site.to_owned(), article.to_owned());
+        let generation = self.generations.get_with(id, || self.fresh_generation());
+        PageKey {
+            site: site.to_owned(),
+            article: article.to_owned(),
+            generation,
+            sort,
+            cursor: cursor.map(str::to_owned),
+            limit,
+        }
+    }
+
+    pub fn get(&self, key: &PageKey) -> Option<Bytes> {
+        self.pages.get(key)
+    }
+
+    pub fn insert(&self, key: PageKey, page: Bytes) {
+        self.pages.insert(key, page);
+    }
+
+    /// Every cached page of the article is out of date.
+    pub fn invalidate(&self, site: &str, article: &str) {
+        self.generations
+            .insert((site.to_owned(), article.to_owned()), self.fresh_generation());
+    }
+
+    fn fresh_generation(&self) -> u64 {
+        self.next_generation.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Follows the live events of every instance and invalidates the articles they name.
+    pub fn spawn_invalidator(self: Arc<Self>, shared: &dyn SharedState) {
+        let mut events = shared.subscribe();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(event) => self.invalidate(&event.site, &event.article),
+                    // Events were missed: which articles changed is unknown.
+                    Err(RecvError::Lagged(_)) => self.generations.invalidate_all(),
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_to_the_article_hides_its_pages_and_no_other() {
+        let cache = PageCache::default();
+        let page = |article: &str| cache.key("demo", article, Sort::Newest, None, 20);
+        cache.insert(page("a"), Bytes::from_static(b"a1"));
+        cache.insert(page("b"), Bytes::from_static(b"b1"));
+        assert_eq!(cache.get(&page("a")), Some(Bytes::from_static(b"a1")));
+
+        cache.invalidate("demo", "a");
+
+        assert_eq!(cache.get(&page("a")), None);
+        assert_eq!(cache.get(&page("b")), Some(Bytes::from_static(b"b1")));
+    }
+
+    #[test]
+    fn a_page_read_before_a_write_is_stored_where_nobody_looks() {
+        let cache = PageCache::default();
+        let before = cache.key("demo", "a", Sort::Top, Some("c"), 5);
+        cache.invalidate("demo", "a");
+        cache.insert(before.clone(), Bytes::from_static(b"stale"));
+
+        assert_eq!(cache.get(&cache.key("demo", "a", Sort::Top, Some("c"), 5)), None);
+    }
+}
