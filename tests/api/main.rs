@@ -17,6 +17,7 @@ mod lexicon_api;
 mod likes;
 mod live_events;
 mod moderation_claims;
+mod moderation_decisions;
 mod moderation_helpers;
 mod moderation_queues;
 mod operations;
