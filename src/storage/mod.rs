@@ -53,9 +53,23 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
             | sqlx::Error::WorkerCrashed => Self::Unavailable(e),
+            ref db if sqlite_busy(db) => Self::Unavailable(e),
             other => Self::Other(anyhow::Error::new(other)),
         }
     }
+}
+
+/// SQLite's "database is locked" after `busy_timeout`: the embedded back-end runs one writer
+/// at a time, and a writer that waited its whole timeout behind others is a busy database
+/// (`503` with `Retry-After`), not a bug.
+fn sqlite_busy(e: &sqlx::Error) -> bool {
+    // The primary result code; extended ones (BUSY_RECOVERY, BUSY_SNAPSHOT…) carry it in the low byte.
+    const SQLITE_BUSY: i32 = 5;
+    e.as_database_error()
+        .filter(|d| d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some())
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == SQLITE_BUSY)
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
