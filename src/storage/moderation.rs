@@ -175,7 +175,7 @@ pub const SANCTION_SWEEP_MAX: i64 = 500;
 
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
-    async fn queue_page(&self, q: &QueueQuery, now_ms: i64) -> StoreResult<Vec<QueueRow>>;
+    async fn queue_page(&self, q: &QueueQuery) -> StoreResult<Vec<QueueRow>>;
     /// Every non-empty queue of every site, in one grouped query.
     async fn queue_counts(&self, thresholds: &ReportThresholds) -> StoreResult<Vec<QueueCount>>;
     /// Claims up to `q.limit` items nobody holds (or whose claim expired) for `actor` until

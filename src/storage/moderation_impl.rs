@@ -175,7 +175,7 @@ macro_rules! impl_moderation_store {
 
             #[async_trait::async_trait]
             impl ModerationStore for $store {
-                async fn queue_page(&self, query: &QueueQuery, _now_ms: i64) -> StoreResult<Vec<QueueRow>> {
+                async fn queue_page(&self, query: &QueueQuery) -> StoreResult<Vec<QueueRow>> {
                     let mut b = Builder::new(q::item_select());
                     Self::push_queue_filter(&mut b, query);
                     Self::push_order(&mut b, query.order, query.limit);

@@ -103,10 +103,7 @@ pub async fn priority_pages_by_score_then_age_without_duplicates_or_gaps(store: 
     let mut after = None;
     loop {
         let page = store
-            .queue_page(
-                &queue(Queue::Pending, QueueOrder::Priority, after, 2),
-                unix_ms(T0),
-            )
+            .queue_page(&queue(Queue::Pending, QueueOrder::Priority, after, 2))
             .await
             .unwrap();
         let Some(last) = page.last() else { break };
@@ -150,7 +147,7 @@ pub async fn a_decision_moves_status_counts_trust_reports_and_audits_in_one_step
             .unwrap();
     }
     let reported = store
-        .queue_page(&queue(Queue::Reported, QueueOrder::Oldest, None, 10), 0)
+        .queue_page(&queue(Queue::Reported, QueueOrder::Oldest, None, 10))
         .await
         .unwrap();
     assert_eq!(reported.len(), 1);
@@ -166,7 +163,7 @@ pub async fn a_decision_moves_status_counts_trust_reports_and_audits_in_one_step
     let c = store.commenter(who).await.unwrap().unwrap();
     assert_eq!((c.approved_count, c.rejected_count), (0, 1), "moved, not added");
     let rows = store
-        .queue_page(&queue(Queue::Reported, QueueOrder::Oldest, None, 10), 0)
+        .queue_page(&queue(Queue::Reported, QueueOrder::Oldest, None, 10))
         .await
         .unwrap();
     assert!(rows.is_empty());

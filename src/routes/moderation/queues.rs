@@ -148,7 +148,7 @@ pub async fn list_queue(
         })?);
     }
     let now_ms = unix_ms(state.clock.now());
-    let mut rows = state.store.queue_page(&query, now_ms).await?;
+    let mut rows = state.store.queue_page(&query).await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = has_more.then(|| rows.last()).flatten().map(|r| {
