@@ -196,7 +196,40 @@ async fn bad_audit_queries_are_problems(backend: Backend) {
     }
 }
 
+/// Runs `sql` on the app's database directly; the error text if it failed.
+async fn raw(url: &str, sql: &'static str) -> Option<String> {
+    use sqlx::Connection;
+    let result = if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.map(|_| ())
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.map(|_| ())
+    };
+    result.err().map(|e| e.to_string())
+}
+
+async fn the_audit_log_refuses_updates_and_deletes(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    let key = staff(&app, Role::Moderator).await;
+    let (id, _) = held(&app, "append-only", 0).await;
+    approve(&app, &key, &id).await;
+    let url = app.state.settings.database.url.clone();
+
+    let update = raw(&url, "UPDATE audit_log SET actor_name = 'someone else'").await;
+    let delete = raw(&url, "DELETE FROM audit_log").await;
+
+    for (what, error) in [("update", update), ("delete", delete)] {
+        let error = error.unwrap_or_else(|| panic!("the {what} went through"));
+        assert!(error.contains("append-only"), "{what}: {error}");
+    }
+    let rows = audit(&app, &key, "").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["actor_name"], "test moderator");
+}
+
 on_both_backends!(
     every_staff_action_leaves_an_audit_row_with_before_and_after,
+    the_audit_log_refuses_updates_and_deletes,
     bad_audit_queries_are_problems,
 );

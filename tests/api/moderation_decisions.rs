@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use crate::comment_helpers::{another_guest, assert_problem_for, id_of, json_with, report};
 use crate::helpers::{Auth, Backend, assert_problem, spawn_app};
 use crate::live_events::EventStream;
-use crate::moderation_helpers::{approve, counts, decide, decided, held, held_many, item_ids, queue, staff};
+use crate::moderation_helpers::{
+    approve, claim, counts, decide, decided, held, held_many, item_ids, queue, staff,
+};
 use crate::on_both_backends;
 
 async fn a_stale_decision_is_a_conflict(backend: Backend) {
@@ -132,6 +134,10 @@ async fn the_report_threshold_fills_the_reported_queue_and_a_decision_resolves_i
     assert_eq!(page["items"][0]["reports"].as_array().unwrap().len(), 3);
     assert_eq!(page["items"][0]["open_reports"], 3);
     assert_eq!(counts(&app, &key).await["sites"]["demo"]["reported"], 1);
+
+    // It can be claimed like any queue item.
+    let claimed = claim(&app, &key, "reported", json!({"site": "demo"})).await;
+    assert_eq!(item_ids(&claimed), [id.as_str()]);
 
     // Approving keeps it published and resolves the reports.
     let kept = approve(&app, &key, &id).await;
