@@ -8,6 +8,8 @@
 mod filter;
 mod model;
 pub mod moderation;
+mod moderation_audit;
+mod moderation_audit_impl;
 mod moderation_impl;
 mod moderation_sql;
 mod postgres;
@@ -21,9 +23,10 @@ use uuid::Uuid;
 pub use filter::{FilterStore, LexiconRow, PastComment};
 pub use model::*;
 pub use moderation::{
-    Actor, AuditQuery, AuditRow, Decided, Decision, ModerationStore, NewAudit, QueueCount, QueueQuery,
-    QueueRow, ReportRow, ReportThresholds, Sanction, Sanctioned,
+    Decided, Decision, ModerationStore, QueueCount, QueueQuery, QueueRow, ReportRow, ReportThresholds,
+    Sanction, Sanctioned,
 };
+pub use moderation_audit::{Actor, AuditQuery, AuditRow, AuditStore, NewAudit};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -77,7 +80,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// What the service keeps. Times are passed in by the caller (from the app's clock), never
 /// taken from the database, so tests control them and both back-ends agree.
 #[async_trait]
-pub trait Store: FilterStore + ModerationStore + Send + Sync + 'static {
+pub trait Store: FilterStore + ModerationStore + AuditStore + Send + Sync + 'static {
     /// Applies the migrations of this back-end.
     async fn migrate(&self) -> StoreResult<()>;
     /// A cheap round trip, for `/readyz`.

@@ -34,3 +34,4 @@ super::moderation_impl::impl_moderation_store!(
     sqlx::Postgres,
     lock = " FOR UPDATE OF c SKIP LOCKED"
 );
+super::moderation_audit_impl::impl_audit_store!(PgStore, sqlx::Postgres);
