@@ -188,4 +188,5 @@ contract_tests!(
     claims_never_overlap_and_expire_with_their_lease,
     a_ban_can_reject_recent_comments_in_the_same_step,
     queue_counts_group_by_site_and_honour_the_report_threshold,
+    the_audit_log_filters_by_site_actor_action_time_and_pages_newest_first,
 );

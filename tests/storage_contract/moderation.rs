@@ -335,3 +335,63 @@ pub async fn queue_counts_group_by_site_and_honour_the_report_threshold(store: A
         "one report is under 2"
     );
 }
+
+pub async fn the_audit_log_filters_by_site_actor_action_time_and_pages_newest_first(store: Arc<dyn Store>) {
+    let (a, b) = (actor(store.as_ref(), "a").await, actor(store.as_ref(), "b").await);
+    let who = author(store.as_ref(), "audited").await;
+    let mut decided = Vec::new();
+    for (i, by) in [&a, &b, &a].into_iter().enumerate() {
+        let c = post(store.as_ref(), who, CommentStatus::Pending, 0.1).await;
+        let mut d = decision(c.id, DecisionAction::Approve, by);
+        d.now = T0 + Duration::minutes(i as i64);
+        store.decide(&d).await.unwrap();
+        decided.push(c.id.to_string());
+    }
+    let query = |f: &dyn Fn(&mut AuditQuery)| {
+        let mut q = AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        };
+        f(&mut q);
+        q
+    };
+    let targets =
+        |rows: Vec<majlis::storage::AuditRow>| rows.into_iter().map(|r| r.target_id).collect::<Vec<_>>();
+
+    let all = targets(store.audit(&query(&|_| {})).await.unwrap());
+    assert_eq!(
+        all,
+        [decided[2].clone(), decided[1].clone(), decided[0].clone()],
+        "newest first"
+    );
+    let by_a = targets(store.audit(&query(&|q| q.actor_id = Some(a.id))).await.unwrap());
+    assert_eq!(by_a, [decided[2].clone(), decided[0].clone()]);
+    let by_name = store
+        .audit(&query(&|q| q.actor_name = Some("b".into())))
+        .await
+        .unwrap();
+    assert_eq!(by_name.len(), 1);
+    let since = targets(
+        store
+            .audit(&query(&|q| q.since_ms = Some(unix_ms(T0 + Duration::minutes(1)))))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(since, [decided[2].clone(), decided[1].clone()]);
+    let other_site = store
+        .audit(&query(&|q| q.site = Some("other".into())))
+        .await
+        .unwrap();
+    assert!(other_site.is_empty());
+    let first = store.audit(&query(&|q| q.limit = 2)).await.unwrap();
+    let rest = store
+        .audit(&query(&|q| q.before_id = Some(first[1].id)))
+        .await
+        .unwrap();
+    assert_eq!(targets(rest), [decided[0].clone()], "the page after the cursor");
+    let none = store
+        .audit(&query(&|q| q.action = Some("comment.reject".into())))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
