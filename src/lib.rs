@@ -11,6 +11,8 @@
 //! - `auth`: SSO tokens, guest tokens, staff keys.
 //! - `filter`: the content filter, pure: normalization, word lists, signals, classifiers,
 //!   the verdict. `screening`: the filter as a service (run-time word lists, per-site models).
+//! - `moderation`: queues, decision rules, the queue cursor, what follows a decision, the
+//!   queue-depth gauge.
 //! - `domain`: parsed types (ids, comment bodies, names, statuses, cursors).
 //! - `storage`: the `Store` trait, PostgreSQL and SQLite implementations.
 //! - `counters`: shared state (rate limits, live events): Redis or in-process.
@@ -31,6 +33,7 @@ pub mod filter;
 pub mod filter_cli;
 pub mod metrics;
 pub mod middleware;
+pub mod moderation;
 pub mod privacy;
 pub mod routes;
 pub mod screening;

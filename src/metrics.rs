@@ -2,7 +2,8 @@
 //! (not the global default registry, so tests can build several applications in a process).
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 #[derive(Clone)]
@@ -15,6 +16,9 @@ pub struct Metrics {
     pub backend_errors: IntCounterVec,
     pub filter_reasons: IntCounterVec,
     pub filter_duration: Histogram,
+    pub moderation_queue_depth: IntGaugeVec,
+    pub moderation_decisions: IntCounterVec,
+    pub moderation_decision_latency: HistogramVec,
 }
 
 impl Metrics {
@@ -52,6 +56,28 @@ impl Metrics {
             HistogramOpts::new("majlis_filter_duration_seconds", "Time to judge one text")
                 .buckets(vec![0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03]),
         )?;
+        let moderation_queue_depth = IntGaugeVec::new(
+            Opts::new("majlis_moderation_queue_depth", "Items in each moderation queue"),
+            &["site", "queue"],
+        )?;
+        let moderation_decisions = IntCounterVec::new(
+            Opts::new("majlis_moderation_decisions_total", "Moderators' decisions"),
+            &["site", "action"],
+        )?;
+        // From a comment's submission to its decision: minutes to days.
+        let moderation_decision_latency = HistogramVec::new(
+            HistogramOpts::new(
+                "majlis_moderation_decision_latency_seconds",
+                "Time from a comment's submission to a moderator's decision",
+            )
+            .buckets(vec![
+                10.0, 60.0, 300.0, 900.0, 3600.0, 14400.0, 43200.0, 86400.0, 259_200.0, 604_800.0,
+            ]),
+            &["site"],
+        )?;
+        registry.register(Box::new(moderation_queue_depth.clone()))?;
+        registry.register(Box::new(moderation_decisions.clone()))?;
+        registry.register(Box::new(moderation_decision_latency.clone()))?;
         registry.register(Box::new(filter_reasons.clone()))?;
         registry.register(Box::new(filter_duration.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -72,6 +98,9 @@ impl Metrics {
             backend_errors,
             filter_reasons,
             filter_duration,
+            moderation_queue_depth,
+            moderation_decisions,
+            moderation_decision_latency,
         })
     }
 

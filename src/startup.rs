@@ -69,6 +69,11 @@ impl Application {
             screening,
             pages,
         };
+        crate::moderation::depth::spawn_refresher(
+            state.store.clone(),
+            state.settings.clone(),
+            state.metrics.clone(),
+        );
         let server = serve(listener, state.clone())?;
         tracing::info!(port, backend = state.shared.name(), "majlis listening");
         Ok(Self { port, server, state })

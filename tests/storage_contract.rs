@@ -13,11 +13,14 @@
 mod comments_contract;
 #[path = "storage_contract/filter.rs"]
 mod filter_contract;
+#[path = "storage_contract/moderation.rs"]
+mod moderation_contract;
 
 /// Every contract function, whichever file it is written in.
 mod contract {
     pub use super::comments_contract::*;
     pub use super::filter_contract::*;
+    pub use super::moderation_contract::*;
 }
 
 use std::path::PathBuf;
@@ -180,4 +183,10 @@ contract_tests!(
     lexicon_entries_are_listed_until_removed_and_every_change_moves_the_version,
     site_models_are_kept_per_site_and_replaced,
     comments_since_a_time_are_replayed_newest_first,
+    priority_pages_by_score_then_age_without_duplicates_or_gaps,
+    a_decision_moves_status_counts_trust_reports_and_audits_in_one_step,
+    claims_never_overlap_and_expire_with_their_lease,
+    a_ban_can_reject_recent_comments_in_the_same_step,
+    queue_counts_group_by_site_and_honour_the_report_threshold,
+    the_audit_log_filters_by_site_actor_action_time_and_pages_newest_first,
 );

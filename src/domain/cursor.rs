@@ -22,23 +22,15 @@ const TAG_LEN: usize = 12;
 
 impl Cursor {
     pub fn encode(&self, key: &[u8]) -> String {
-        let payload = format!("{}:{}:{}", self.sort.as_str(), self.likes, self.id.simple());
-        let mut bytes = payload.into_bytes();
-        bytes.extend_from_slice(&tag(key, &bytes));
-        URL_SAFE_NO_PAD.encode(bytes)
+        seal(
+            &format!("{}:{}:{}", self.sort.as_str(), self.likes, self.id.simple()),
+            key,
+        )
     }
 
     /// `None` for anything this server did not issue, or issued for another sort.
     pub fn decode(raw: &str, sort: Sort, key: &[u8]) -> Option<Self> {
-        if raw.len() > 200 {
-            return None;
-        }
-        let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
-        let (payload, sig) = bytes.split_at_checked(bytes.len().checked_sub(TAG_LEN)?)?;
-        let mut mac = mac(key);
-        mac.update(payload);
-        mac.verify_truncated_left(sig).ok()?;
-        let text = std::str::from_utf8(payload).ok()?;
+        let text = unseal(raw, key)?;
         let mut parts = text.split(':');
         let (s, likes, id) = (parts.next()?, parts.next()?, parts.next()?);
         if s != sort.as_str() || parts.next().is_some() {
@@ -50,6 +42,27 @@ impl Cursor {
             id: Uuid::parse_str(id).ok()?,
         })
     }
+}
+
+/// `payload` with its signature, as opaque URL-safe text. Other cursors (the moderation
+/// queues') sign their own payloads with this, so every cursor is checked the same way.
+pub fn seal(payload: &str, key: &[u8]) -> String {
+    let mut bytes = payload.as_bytes().to_vec();
+    bytes.extend_from_slice(&tag(key, &bytes));
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The payload of a cursor this server sealed; `None` for anything else.
+pub fn unseal(raw: &str, key: &[u8]) -> Option<String> {
+    if raw.len() > 200 {
+        return None;
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+    let (payload, sig) = bytes.split_at_checked(bytes.len().checked_sub(TAG_LEN)?)?;
+    let mut mac = mac(key);
+    mac.update(payload);
+    mac.verify_truncated_left(sig).ok()?;
+    String::from_utf8(payload.to_vec()).ok()
 }
 
 fn mac(key: &[u8]) -> Hmac<Sha256> {

@@ -8,6 +8,6 @@ mod ids;
 mod name;
 
 pub use comment::{CommentBody, CommentStatus, CommenterStatus, Role, Sort};
-pub use cursor::Cursor;
+pub use cursor::{Cursor, seal, unseal};
 pub use ids::{ArticleId, SiteId};
 pub use name::{DisplayName, is_unsafe_in_name};

@@ -7,6 +7,11 @@
 
 mod filter;
 mod model;
+pub mod moderation;
+mod moderation_audit;
+mod moderation_audit_impl;
+mod moderation_impl;
+mod moderation_sql;
 mod postgres;
 mod privacy;
 mod sql;
@@ -18,6 +23,11 @@ use uuid::Uuid;
 
 pub use filter::{FilterStore, LexiconRow, PastComment};
 pub use model::*;
+pub use moderation::{
+    Decided, Decision, ModerationStore, QueueCount, QueueQuery, QueueRow, ReportRow, ReportThresholds,
+    Sanction, Sanctioned,
+};
+pub use moderation_audit::{Actor, AuditQuery, AuditRow, AuditStore, NewAudit};
 pub use postgres::PgStore;
 pub use privacy::PrivacyStore;
 pub use sqlite::SqliteStore;
@@ -51,6 +61,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(ref db) if db.code().is_some_and(|c| is_unavailable_state(&c)) => {
                 Self::Unavailable(e)
             }
+            ref db if sqlite_busy(db) => Self::Unavailable(e),
             other => Self::Other(anyhow::Error::new(other)),
         }
     }
@@ -64,12 +75,25 @@ fn is_unavailable_state(code: &str) -> bool {
     code.len() == 5 && (code.starts_with("08") || code.starts_with("57"))
 }
 
+/// SQLite's "database is locked" after `busy_timeout`: the embedded back-end runs one writer
+/// at a time, and a writer that waited its whole timeout behind others is a busy database
+/// (`503` with `Retry-After`), not a bug.
+fn sqlite_busy(e: &sqlx::Error) -> bool {
+    // The primary result code; extended ones (BUSY_RECOVERY, BUSY_SNAPSHOT…) carry it in the low byte.
+    const SQLITE_BUSY: i32 = 5;
+    e.as_database_error()
+        .filter(|d| d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some())
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == SQLITE_BUSY)
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// What the service keeps. Times are passed in by the caller (from the app's clock), never
 /// taken from the database, so tests control them and both back-ends agree.
 #[async_trait]
-pub trait Store: FilterStore + PrivacyStore + Send + Sync + 'static {
+pub trait Store: FilterStore + ModerationStore + AuditStore + PrivacyStore + Send + Sync + 'static {
     /// Applies the migrations of this back-end.
     async fn migrate(&self) -> StoreResult<()>;
     /// A cheap round trip, for `/readyz`.

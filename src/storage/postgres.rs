@@ -30,3 +30,9 @@ impl PgStore {
 super::sql::impl_store!(PgStore, sqlx::Postgres, begin = "BEGIN", migrator = MIGRATOR);
 super::filter::impl_filter_store!(PgStore);
 super::privacy::impl_privacy_store!(PgStore);
+super::moderation_impl::impl_moderation_store!(
+    PgStore,
+    sqlx::Postgres,
+    lock = " FOR UPDATE OF c SKIP LOCKED"
+);
+super::moderation_audit_impl::impl_audit_store!(PgStore, sqlx::Postgres);

@@ -48,6 +48,8 @@ macro_rules! visible_to {
 }
 
 pub(super) const VISIBLE_OPEN: &str = visible_open!();
+/// The columns of a `CommentRow`, for queries built elsewhere (`moderation_sql.rs`).
+pub(super) const COMMENT_COLUMNS: &str = comment_columns!();
 pub(super) const VISIBLE_CLOSE: &str = "))";
 
 pub(super) const PING: &str = "SELECT 1";
@@ -303,6 +305,47 @@ macro_rules! impl_store {
                     Ok(())
                 }
 
+                /// Creates the article if needed and applies `patch`; returns it before and after.
+                async fn patch_article(
+                    conn: &mut <$db as sqlx::Database>::Connection,
+                    site: &str,
+                    article: &str,
+                    patch: &ArticlePatch,
+                    now: OffsetDateTime,
+                ) -> StoreResult<(Article, Article)> {
+                    sqlx::query(sql::ARTICLE_ENSURE)
+                        .bind(site)
+                        .bind(article)
+                        .bind(now)
+                        .execute(&mut *conn)
+                        .await?;
+                    let before: Article = sqlx::query_as(sql::ARTICLE_LOCK)
+                        .bind(site)
+                        .bind(article)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    let mut a = before.clone();
+                    sql::merge_article(&mut a, patch).map_err(|e| StoreError::Other(e.into()))?;
+                    let after = sqlx::query_as(sql::ARTICLE_UPDATE)
+                        .bind(site)
+                        .bind(article)
+                        .bind(a.title)
+                        .bind(a.url)
+                        .bind(a.section)
+                        .bind(a.tags)
+                        .bind(a.story)
+                        .bind(a.published_at)
+                        .bind(a.lang)
+                        .bind(a.image)
+                        .bind(a.comments_open)
+                        .bind(a.premod)
+                        .bind(a.close_at)
+                        .bind(now)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    Ok((before, after))
+                }
+
                 /// The comment a used idempotency key points at, if the key was used.
                 async fn replayed(
                     conn: &mut <$db as sqlx::Database>::Connection,
@@ -435,35 +478,7 @@ macro_rules! impl_store {
                     now: OffsetDateTime,
                 ) -> StoreResult<Article> {
                     let mut tx = self.write_tx().await?;
-                    sqlx::query(sql::ARTICLE_ENSURE)
-                        .bind(site)
-                        .bind(article)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                    let mut a: Article = sqlx::query_as(sql::ARTICLE_LOCK)
-                        .bind(site)
-                        .bind(article)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    sql::merge_article(&mut a, patch).map_err(|e| StoreError::Other(e.into()))?;
-                    let a = sqlx::query_as(sql::ARTICLE_UPDATE)
-                        .bind(site)
-                        .bind(article)
-                        .bind(a.title)
-                        .bind(a.url)
-                        .bind(a.section)
-                        .bind(a.tags)
-                        .bind(a.story)
-                        .bind(a.published_at)
-                        .bind(a.lang)
-                        .bind(a.image)
-                        .bind(a.comments_open)
-                        .bind(a.premod)
-                        .bind(a.close_at)
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                    let (_, a) = Self::patch_article(&mut *tx, site, article, patch, now).await?;
                     tx.commit().await?;
                     Ok(a)
                 }

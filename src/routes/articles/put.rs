@@ -1,5 +1,6 @@
 //! `PUT /v1/sites/{site}/articles/{article}` (publisher, moderator or admin key): metadata and
-//! comment settings. The body is flat; absent fields keep their value.
+//! comment settings. The body is flat; absent fields keep their value. Audited, with the
+//! article before and after.
 
 use actix_web::{HttpRequest, put, web};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -13,7 +14,7 @@ use crate::error::{ApiResult, Problem};
 use crate::routes::ApiJson;
 use crate::routes::comments::parse_article;
 use crate::state::AppState;
-use crate::storage::{Article, ArticlePatch};
+use crate::storage::{Actor, Article, ArticlePatch};
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -136,7 +137,8 @@ pub async fn put_article(
     let (site_raw, article_raw) = path.into_inner();
     let (site_id, _) = state.site(&site_raw)?;
     let article_id = parse_article(&article_raw)?;
-    require_staff(
+    // Publishers, moderators and admins (roles are ordered).
+    let key = require_staff(
         &Credentials::from_request(&req)?,
         state.store.as_ref(),
         Role::Publisher,
@@ -159,7 +161,13 @@ pub async fn put_article(
     };
     let article = state
         .store
-        .put_article(site_id.as_str(), article_id.as_str(), &patch, state.clock.now())
+        .put_article_audited(
+            site_id.as_str(),
+            article_id.as_str(),
+            &patch,
+            &Actor::from(&key),
+            state.clock.now(),
+        )
         .await?;
     Ok(web::Json(article.into()))
 }

@@ -1,5 +1,6 @@
 //! `GET` / `POST` / `DELETE /v1/moderation/lexicon`: moderators' word-list entries, global or
 //! for one site, merged with the shipped lists and picked up by every instance within seconds.
+//! Every addition and removal writes an audit row in the same transaction.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::filter::lexicon::{EntryAction, Lang, Mode, Morph, Severity};
 use crate::routes::ApiJson;
 use crate::state::AppState;
-use crate::storage::LexiconRow;
+use crate::storage::{Actor, LexiconRow};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -158,7 +159,10 @@ pub async fn add_entry(
         state.site(site)?;
     }
     let row = body.to_row(&key.name, state.clock.now())?;
-    state.store.insert_lexicon_entry(&row).await?;
+    state
+        .store
+        .insert_lexicon_entry_audited(&row, &Actor::from(&key))
+        .await?;
     // This instance at once; the others at their next poll.
     state
         .screening
@@ -181,7 +185,7 @@ pub async fn remove_entry(
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
     state
         .store
-        .remove_lexicon_entry(id, &key.name, state.clock.now())
+        .remove_lexicon_entry_audited(id, &Actor::from(&key), state.clock.now())
         .await
         .map_err(|e| match e {
             crate::storage::StoreError::NotFound => not_found(),

@@ -1,7 +1,14 @@
 //! `/v1/moderation/…`: what moderators use. Every route here needs a staff key.
 
+pub mod audit;
+pub mod claims;
+pub mod comment;
+pub mod decisions;
 pub mod filter;
 pub mod lexicon;
+pub mod queues;
+pub mod users;
+pub mod views;
 
 use actix_web::HttpRequest;
 
