@@ -36,6 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(moderation::comment::comment_detail)
         .service(moderation::users::commenter_history)
         .service(moderation::users::set_status)
+        .service(moderation::user_data::export_data)
+        .service(moderation::user_data::erase_data)
         .service(moderation::audit::audit_log)
         .service(ops::healthz)
         .service(ops::readyz)

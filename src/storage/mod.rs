@@ -29,7 +29,7 @@ pub use moderation::{
 };
 pub use moderation_audit::{Actor, AuditQuery, AuditRow, AuditStore, NewAudit};
 pub use postgres::PgStore;
-pub use privacy::PrivacyStore;
+pub use privacy::{CommenterData, Erased, LikeGiven, PrivacyStore, ReportFiled};
 pub use sqlite::SqliteStore;
 
 use crate::domain::{CommenterStatus, Cursor, Sort};

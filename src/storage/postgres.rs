@@ -29,7 +29,7 @@ impl PgStore {
 // Plain BEGIN: READ COMMITTED, with rows taken by the writes themselves (see sql.rs).
 super::sql::impl_store!(PgStore, sqlx::Postgres, begin = "BEGIN", migrator = MIGRATOR);
 super::filter::impl_filter_store!(PgStore);
-super::privacy::impl_privacy_store!(PgStore);
+super::privacy::impl_privacy_store!(PgStore, sqlx::Postgres);
 super::moderation_impl::impl_moderation_store!(
     PgStore,
     sqlx::Postgres,

@@ -7,6 +7,7 @@ pub mod decisions;
 pub mod filter;
 pub mod lexicon;
 pub mod queues;
+pub mod user_data;
 pub mod users;
 pub mod views;
 

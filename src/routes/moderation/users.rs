@@ -95,7 +95,7 @@ pub struct StatusAnswer {
 }
 
 /// The commenter named in the path, on that site.
-async fn find(state: &AppState, site_raw: &str, user: &str) -> ApiResult<Commenter> {
+pub(super) async fn find(state: &AppState, site_raw: &str, user: &str) -> ApiResult<Commenter> {
     let site = state.site(site_raw)?.0;
     let not_found = || ApiError::not_found("commenter_not_found", "no such commenter on this site");
     if user.is_empty() || user.len() > 200 {
