@@ -130,3 +130,82 @@ async fn a_page_cached_on_one_instance_shows_a_comment_posted_through_another() 
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_on_two_instances_never_claim_the_same_item() {
+    let Some((a, b)) = two_instances().await else {
+        return;
+    };
+    // Arrange: 120 held items; three moderators on each instance.
+    crate::moderation_claims::insert_held(&a, 120).await;
+    let apps = std::sync::Arc::new([a, b]);
+    let mut keys = Vec::new();
+    for _ in 0..6 {
+        keys.push(crate::moderation_helpers::staff(&apps[0], majlis::domain::Role::Moderator).await);
+    }
+
+    // Act: all six claim at once, 5 at a time, until nothing is left.
+    let mut tasks = Vec::new();
+    for (n, key) in keys.into_iter().enumerate() {
+        let apps = apps.clone();
+        tasks.push(tokio::spawn(async move {
+            let app = &apps[n % 2];
+            let mut got = Vec::new();
+            loop {
+                let page = crate::moderation_helpers::claim(app, &key, "pending", json!({"limit": 5})).await;
+                let ids = crate::moderation_helpers::item_ids(&page);
+                if ids.is_empty() {
+                    return got;
+                }
+                got.extend(ids);
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.expect("claimer"));
+    }
+
+    // Assert: every item exactly once, across both instances.
+    let distinct: std::collections::HashSet<&String> = all.iter().collect();
+    assert_eq!(distinct.len(), all.len(), "an item was claimed twice");
+    assert_eq!(all.len(), 120, "every item was claimed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_limit_holds_under_concurrent_posts_to_both_instances() {
+    let Some((a, b)) = two_instances().await else {
+        return;
+    };
+    // `strict` lets one address post a burst of 3, then one a minute.
+    let apps = std::sync::Arc::new([a, b]);
+
+    // Act: 20 new guests from the same address post at once, half through each instance.
+    let mut tasks = Vec::new();
+    for n in 0..20 {
+        let apps = apps.clone();
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"body": format!("تعليق متزامن {n}"), "author_name": "زائر"});
+            apps[n % 2]
+                .post_comment("strict", "crowd", &Auth::None, body)
+                .await
+                .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("poster"));
+    }
+
+    // Assert: exactly the burst got through, across both instances; the rest were limited.
+    let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((created, limited), (3, 17), "{statuses:?}");
+    assert_eq!(
+        apps[1].thread("strict", "crowd", "", &Auth::None).await["total"],
+        3
+    );
+}

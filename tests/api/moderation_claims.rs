@@ -83,7 +83,7 @@ async fn deciding_on_another_moderators_claim_needs_force_and_is_audited(backend
 
 /// `n` held comments on `premod`, written straight to the store (the HTTP path would spend
 /// its time in the filter and the rate limits, which are not what this test is about).
-async fn insert_held(app: &TestApp, n: usize) {
+pub async fn insert_held(app: &TestApp, n: usize) {
     let store = &app.state.store;
     let now = app.clock.now();
     store.ensure_article("premod", "busy", now).await.unwrap();
