@@ -2,9 +2,11 @@
 
 pub mod articles;
 pub mod comments;
+pub mod demo;
 mod extract;
 pub mod moderation;
 pub mod ops;
+pub mod widget;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -30,7 +32,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(ops::healthz)
         .service(ops::readyz)
         .service(ops::metrics)
-        .service(ops::openapi_json);
+        .service(ops::openapi_json)
+        // Pages and assets, not API: kept out of the OpenAPI document.
+        .map(|c| {
+            c.service(widget::embed_js)
+                .service(widget::embed_css)
+                .service(demo::demo_ar)
+                .service(demo::demo_en)
+        });
 }
 
 /// The OpenAPI document of every route above.

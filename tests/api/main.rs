@@ -24,3 +24,4 @@ mod sanctions;
 mod smoke;
 mod threading;
 mod visibility;
+mod widget;
