@@ -506,7 +506,7 @@
       const hp = h('input', { name: 'hp', tabindex: '-1', autocomplete: 'off' });
       const submit = h('button', { type: 'submit', class: 'primary' }, o.submitLabel);
       const who_ = h('p', { class: 'who' });
-      const form = h('form', { class: 'compose-form', novalidate: true, 'aria-label': o.label || t.body },
+      const form = h('form', { class: 'compose-form', novalidate: true },
         h('div', { class: 'field' }, h('label', { for: taId }, o.label || t.body), ta),
         nameRow, who_,
         h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', null, t.honeypot, hp)),
@@ -632,6 +632,9 @@
     function live() {
       if (!window.EventSource) return;
       const es = new EventSource(`${BASE}${base}/events`);
+      // For hosts and tests: whether the stream is connected (EventSource reconnects by itself).
+      es.onopen = () => { wrap.dataset.live = 'open'; };
+      es.onerror = () => { wrap.dataset.live = 'retrying'; };
       const data = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
       es.addEventListener('comment.created', (e) => {
         const c = data(e);
