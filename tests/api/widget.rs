@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{Auth, Backend, TestApp, spawn_app};
 use crate::on_both_backends;
@@ -140,7 +140,45 @@ async fn instances_seeding_at_the_same_time_seed_once(backend: Backend) {
     assert_eq!(thread(&app, "muscat-talks-en").await["total"], 5);
 }
 
+async fn the_author_is_told_in_the_articles_language(backend: Backend) {
+    // Arrange: the seeded demo site (Arabic) has an English article page.
+    let app = spawn_app(&backend).await;
+    app.get("/demo", &Auth::None).await;
+    let insult = json!({"body": "يا ابن الكلب", "author_name": "غاضب"});
+    let words_en = "Your comment was not published: it contains words that are not allowed here.";
+    let words_ar = "لم يُنشر تعليقك لأنه يحتوي على كلمات غير مسموح بها هنا.";
+
+    for (article, expected) in [("muscat-talks-en", words_en), ("muscat-talks", words_ar)] {
+        // Act
+        let res = app
+            .post_comment("demo", article, &Auth::None, insult.clone())
+            .await;
+
+        // Assert
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let created: Value = res.json().await.expect("json");
+        assert_eq!(created["status"], "rejected", "{created}");
+        assert_eq!(created["moderation_message"], expected, "on {article}");
+    }
+
+    // An edit that is rejected is explained in the article's language too.
+    let (first, guest) = app
+        .guest_comment("muscat-talks-en", "A calm and fair report.")
+        .await;
+    let id = first["id"].as_str().expect("id");
+    let res = app
+        .request(reqwest::Method::PATCH, &format!("/v1/comments/{id}"), &guest)
+        .json(&json!({"body": "يا ابن الكلب"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::OK);
+    let edited: Value = res.json().await.expect("json");
+    assert_eq!(edited["moderation_message"], words_en, "{edited}");
+}
+
 on_both_backends!(
+    the_author_is_told_in_the_articles_language,
     the_widget_assets_are_served_with_their_type_a_strong_etag_and_long_caching,
     the_demo_pages_embed_the_widget_and_seed_the_demo_site_once,
     instances_seeding_at_the_same_time_seed_once,
