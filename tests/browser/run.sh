@@ -21,8 +21,10 @@ work="$(mktemp -d)"
 mkdir -p "$work/config"
 # The demo site as shipped, with room for a test run's posts from one address, thresholds
 # that hold only what the models are sure of (as the API tests do), and no minimum form
-# time (a test types faster than a person); `held` pre-moderates everything.
-cat >"$work/config/browser.toml" <<'TOML'
+# time (a test types faster than a person), and an SSO secret the tests sign readers' tokens
+# with; `held` pre-moderates everything.
+export MAJLIS_TEST_SSO_SECRET="browser-tests-sso-$RANDOM$RANDOM"
+cat >"$work/config/browser.toml" <<TOML
 [comments]
 min_form_ms = 0
 
@@ -33,6 +35,7 @@ comment_burst = 100
 comment_per_minute = 100
 abuse_hold_threshold = 0.95
 spam_hold_threshold = 0.95
+sso_secret = "$MAJLIS_TEST_SSO_SECRET"
 
 [sites.held]
 name = "held"

@@ -3,6 +3,7 @@
 // context (its own localStorage: a new reader) and fails on console errors it did not expect.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
@@ -179,6 +180,42 @@ test('a guest posts, replies, likes, reports, edits and deletes', async () => {
   await context.close();
 });
 
+/** An HS256 token as the host site would sign it for its reader. */
+function ssoToken(claims) {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  const sig = createHmac('sha256', process.env.MAJLIS_TEST_SSO_SECRET).update(unsigned).digest('base64url');
+  return `${unsigned}.${sig}`;
+}
+
+test('a reader signed in by the host site comments through window.majlis.getToken', async () => {
+  const token = ssoToken({ sub: `reader-${Math.random().toString(36).slice(2)}`, name: 'Nadia Reader', exp: Math.floor(Date.now() / 1000) + 3600 });
+  const { context, page, errors } = await open();
+  await context.addInitScript((t) => { window.majlis = { getToken: () => Promise.resolve(t) }; }, token);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/comments')) posts.push(r); });
+  await gotoThread(page, '/demo/en');
+  // No name to type: the host site said who this is.
+  assert.equal(await page.getByLabel('Name').isVisible(), false);
+  await page.getByText('Commenting as Nadia Reader').waitFor();
+  await page.getByLabel('Your comment').fill('Signed in through the host site.');
+  await page.getByRole('button', { name: 'Post comment' }).click();
+  const mine = comment(page, 'Signed in through the host site.');
+  await mine.waitFor();
+  assert.equal(posts[0].headers().authorization, `Bearer ${token}`);
+  assert.equal(posts[0].postDataJSON().author_name, undefined);
+  assert.equal(await mine.locator('.name').textContent(), 'Nadia Reader');
+  // Recognised as the reader's own after a reload (the UUIDv5 of site and sub): edit, delete, no report.
+  await gotoThread(page, '/demo/en');
+  const again = comment(page, 'Signed in through the host site.');
+  await again.getByRole('button', { name: 'Edit' }).waitFor();
+  assert.equal(await again.getByRole('button', { name: 'Delete' }).count(), 1);
+  assert.equal(await again.getByRole('button', { name: 'Report' }).count(), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem('majlis:guest:demo')), null, 'no guest token');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a held comment shows as awaiting moderation to its author only', async () => {
   const host = `${BASE}/test/held`;
   const html = '<!doctype html><html lang="ar" dir="rtl"><meta charset="utf-8"><link rel="icon" href="data:,">'
@@ -222,6 +259,12 @@ test('a rejected comment shows its reason and the text is kept, also across a re
   assert.equal(await page.locator('#majlis').getByText(insult).count(), 0, 'not in the thread');
   await gotoThread(page, '/demo');
   assert.equal(await page.getByLabel('تعليقك').inputValue(), insult, 'the draft survives a reload');
+
+  // On the English page, the reason comes in English.
+  await gotoThread(page, '/demo/en');
+  await page.getByLabel('Your comment').fill(insult);
+  await page.getByRole('button', { name: 'Post comment' }).click();
+  await until(async () => (await alert.textContent()) === 'Your comment was not published: it contains words that are not allowed here.', 'the English reason');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -251,6 +294,41 @@ test('rate limits, closed articles and network failures are explained and the te
   // The service is back: the same text posts.
   await page.getByRole('button', { name: 'Post comment' }).click();
   await comment(page, text).waitFor();
+  await context.close();
+});
+
+test('load more brings the next page of a long thread', async () => {
+  // A thread of 23 comments on a fresh article, posted through the API by one guest.
+  const article = `long-thread-${Math.random().toString(36).slice(2, 8)}`;
+  const words = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh',
+    'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth',
+    'twenty-first', 'twenty-second', 'twenty-third'];
+  let auth = null;
+  for (const w of words) {
+    const res = await fetch(`${BASE}/v1/sites/demo/articles/${article}/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth } : {}) },
+      body: JSON.stringify({ body: `The ${w} comment in a long thread.`, author_name: 'Patient reader', form_ms: 5000 }),
+    });
+    assert.equal(res.status, 201);
+    const created = await res.json();
+    assert.equal(created.status, 'published');
+    auth ??= `Guest ${created.guest_token}`;
+  }
+  const host = `${BASE}/test/long`;
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">
+    <div id="majlis" data-site="demo" data-article="${article}" data-lang="en"></div><script src="/widget/embed.js" async></script></html>`;
+  const { context, page, errors } = await open();
+  await context.route(host, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+  await gotoThread(page, '/test/long');
+  const top = page.locator('#majlis .list > article.c');
+  assert.equal(await top.count(), 20);
+  assert.equal(await heading(page), 'Comments (23)');
+  await page.getByRole('button', { name: 'Load more comments' }).click();
+  await until(async () => (await top.count()) === 23, 'the next page');
+  assert.match(await top.last().textContent(), /The first comment/);
+  assert.equal(await page.getByRole('button', { name: 'Load more comments' }).isVisible(), false);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
@@ -310,6 +388,7 @@ test('the page and the widget fit a 320 px screen', async () => {
   assert.ok(button.x >= 0 && button.x + button.width <= 320, 'the post button is on screen');
   await page.locator('#majlis').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}demo-320.png`, fullPage: true });
+  await page.locator('#majlis').screenshot({ path: `${SHOTS}widget-320.png` });
   assert.deepEqual(errors, []);
   await context.close();
 });
