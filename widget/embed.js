@@ -112,8 +112,10 @@
     } catch { return null; }
   }
 
-  function i18n(lang) {
-    const t = T[lang] || T.en;
+  function i18n(raw) {
+    // `ar`, `ar-EG`… read Arabic; anything else English.
+    const lang = String(raw || '').toLowerCase().startsWith('ar') ? 'ar' : 'en';
+    const t = T[lang];
     // Western digits in both languages, as most Arabic news sites print them.
     const locale = lang === 'ar' ? 'ar-u-nu-latn' : 'en';
     const nf = new Intl.NumberFormat(locale);
@@ -128,7 +130,7 @@
       }
       return rtf.format(0, 'second');
     };
-    return { t, nf, plural, ago, dtf, dir: lang === 'ar' ? 'rtl' : 'ltr', lang: lang === 'ar' ? 'ar' : 'en' };
+    return { t, nf, plural, ago, dtf, dir: lang === 'ar' ? 'rtl' : 'ltr', lang };
   }
 
   /** The shadow root of a mount, with the stylesheet, a live region and a wrapper in the right direction. */
@@ -396,12 +398,16 @@
 
     // -- like (optimistic), report, edit, delete
     async function toggleLike(node, btn, count) {
+      // One request at a time: answers to quick double clicks could arrive out of order.
+      if (node.liking) return;
+      node.liking = true;
       const c = node.c;
       const liked = !c.liked_by_me;
       const apply = (on, n) => { c.liked_by_me = on; c.like_count = n; btn.setAttribute('aria-pressed', String(on)); btn.setAttribute('aria-label', `${t.like} (${n})`); count.textContent = L.nf.format(n); };
       const before = [c.liked_by_me, c.like_count];
       apply(liked, c.like_count + (liked ? 1 : -1));
       const r = await request(liked ? 'PUT' : 'DELETE', `/v1/comments/${c.id}/like`, { auth: who.auth });
+      node.liking = false;
       if (r.ok) apply(r.data.liked_by_me, r.data.like_count);
       else { apply(...before); actionError(node, r); }
     }
@@ -466,7 +472,7 @@
         send: (text) => request('PATCH', `/v1/comments/${node.c.id}`, { body: { body: text }, auth: who.auth }),
         done: (c) => {
           const wasPublic = node.c.status === 'published';
-          rerender(node, c);
+          rerender(node, { ...c, liked_by_me: node.c.liked_by_me });
           if (wasPublic && c.status !== 'published') setTotal(total - 1);
           node.el.focus();
         },
@@ -638,6 +644,13 @@
       const data = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
       es.addEventListener('comment.created', (e) => {
         const c = data(e);
+        const held = c && nodes.get(c.id);
+        // The reader's own held comment was approved: it loses its mark in place.
+        if (held && held.c.status === 'pending' && c.status === 'published' && held.el.isConnected) {
+          rerender(held, { ...held.c, status: 'published', moderation_message: null });
+          setTotal(total + 1);
+          return;
+        }
         if (!c || nodes.has(c.id) || queue.some((q) => q.id === c.id)) return;
         if (c.parent_id && !nodes.has(c.parent_id)) return;
         const wasHidden = pill.hidden;

@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get};
+use actix_web::{HttpRequest, HttpResponse, route};
 use sha2::{Digest, Sha256};
 
 pub const CACHE_CONTROL: &str = "public, max-age=86400, stale-while-revalidate=604800";
@@ -67,12 +67,12 @@ pub static EMBED_CSS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
-#[get("/widget/embed.js")]
+#[route("/widget/embed.js", method = "GET", method = "HEAD")]
 pub async fn embed_js(req: HttpRequest) -> HttpResponse {
     EMBED_JS.respond(&req)
 }
 
-#[get("/widget/embed.css")]
+#[route("/widget/embed.css", method = "GET", method = "HEAD")]
 pub async fn embed_css(req: HttpRequest) -> HttpResponse {
     EMBED_CSS.respond(&req)
 }

@@ -54,6 +54,15 @@ async fn the_widget_assets_are_served_with_their_type_a_strong_etag_and_long_cac
             assert_eq!(header(&res, ETAG), etag);
             assert!(res.bytes().await.expect("body").is_empty());
         }
+        // HEAD answers the headers alone.
+        let res = app
+            .client
+            .head(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), StatusCode::OK, "HEAD {path}");
+        assert_eq!(header(&res, ETAG), etag);
         // Other bytes: the asset again.
         let res = asset(&app, path, Some("\"stale\"")).await;
         assert_eq!(res.status(), StatusCode::OK, "{path} with a stale tag");

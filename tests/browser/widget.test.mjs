@@ -416,6 +416,42 @@ test('the view beacon is sent once per page view, with a kept visitor id', async
   await context.close();
 });
 
+test('the boxes render the answer SPEC §6 describes, and stay hidden on 404 and 503', async () => {
+  // The service's answer is mocked here so the widget's side is checked on any build; the next
+  // test checks the real endpoints.
+  const answer = (titles) => JSON.stringify({
+    window: '24h',
+    articles: titles.map((title, i) => ({ article: `a${i}`, title, url: `/demo#a${i}`, section: 'politics', story: 'regional-talks', image: null, published_at: '2026-01-01T00:00:00Z', views: 10 - i, comments: i })),
+  });
+  const { context, page, errors } = await open();
+  await context.route('**/v1/sites/demo/popular?*', (route) => route.fulfill({ contentType: 'application/json', body: answer(['الأول قراءة', 'الثاني قراءة']) }));
+  await context.route('**/v1/sites/demo/articles/muscat-talks/related?*', (route) => route.fulfill({ contentType: 'application/json', body: answer(['خبر ذو صلة']) }));
+  await gotoThread(page, '/demo');
+  const mostRead = page.locator('[data-majlis-widget=most-read]');
+  await mostRead.locator('li').first().waitFor();
+  assert.equal(await mostRead.locator('li').count(), 2);
+  assert.equal(await mostRead.locator('h2').textContent(), 'الأكثر قراءة');
+  assert.equal(await mostRead.locator('li a').first().textContent(), 'الأول قراءة');
+  assert.equal(await mostRead.locator('li a').first().getAttribute('href'), `${BASE}/demo#a0`);
+  assert.match(await mostRead.locator('li .meta').first().textContent(), /10 قراءات|10 قراءة/);
+  const related = page.locator('[data-majlis-widget=related]');
+  await related.locator('li').first().waitFor();
+  assert.equal(await related.locator('h2').textContent(), 'أخبار ذات صلة');
+  await page.screenshot({ path: `${SHOTS}demo-boxes-mocked.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  for (const status of [404, 503]) {
+    const quiet = await open();
+    await quiet.context.route(/\/(popular|related)\?/, (route) => route.fulfill({ status, contentType: 'application/problem+json', body: JSON.stringify({ status, code: 'x' }) }));
+    await gotoThread(quiet.page, '/demo');
+    await quiet.page.waitForLoadState('networkidle');
+    assert.equal(await quiet.page.locator('[data-majlis-widget=most-read]').isVisible(), false, `most read hidden on ${status}`);
+    assert.equal(await quiet.page.locator('[data-majlis-widget=related]').isVisible(), false, `related hidden on ${status}`);
+    await quiet.context.close();
+  }
+});
+
 test('the most-read and related boxes fill', { todo: POPULARITY_TODO }, async () => {
   // Readers view both pages, so the views count; the boxes are filled from the service.
   const { context, page, errors } = await open('/demo/en');
