@@ -639,7 +639,12 @@
       if (!window.EventSource) return;
       const es = new EventSource(`${BASE}${base}/events`);
       // For hosts and tests: whether the stream is connected (EventSource reconnects by itself).
-      es.onopen = () => { wrap.dataset.live = 'open'; };
+      // A reconnection may have missed events (the stream has no replay): offer a reload.
+      let opened = 0;
+      es.onopen = () => {
+        wrap.dataset.live = 'open';
+        if (opened++) { pill.dataset.resync = '1'; updatePill(); }
+      };
       es.onerror = () => { wrap.dataset.live = 'retrying'; };
       const data = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
       es.addEventListener('comment.created', (e) => {

@@ -357,6 +357,24 @@ test('a second page receives a new comment live, behind a pill, without moving',
   await writer.context.close();
 });
 
+test('after the live stream reconnects, the reader is offered a reload', async () => {
+  const { context, page, errors } = await open();
+  // The first stream ends at once (as when an instance restarts); the browser reconnects.
+  let streams = 0;
+  await context.route('**/articles/muscat-talks-en/events', (route) => (streams++ === 0
+    ? route.fulfill({ contentType: 'text/event-stream', body: 'retry: 200\n\n' })
+    : route.continue()));
+  await gotoThread(page, '/demo/en');
+  const pill = page.locator('#majlis .pill');
+  await until(async () => (await pill.isVisible()) && (await pill.textContent()) === 'New updates: select to reload', 'the reload offer');
+  assert.ok(streams >= 2, 'reconnected');
+  await pill.click();
+  await until(async () => !(await pill.isVisible()), 'the reload');
+  await comment(page, 'Talking is better than escalating').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('posting with the keyboard alone puts the focus on the new comment', async () => {
   const { context, page, errors } = await open('/demo/en');
   await page.getByLabel('Sort comments').focus();
