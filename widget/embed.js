@@ -199,11 +199,10 @@
     if (!visitor) { visitor = randomId(); local.set('majlis:visitor', visitor); }
     const url = `${BASE}/v1/sites/${enc(site)}/articles/${enc(article)}/views`;
     const body = JSON.stringify({ visitor });
-    // A JSON beacon to another origin needs a CORS preflight that sendBeacon cannot make
-    // without credentials; fetch with keepalive makes it and still outlives the page.
-    if (BASE === location.origin && navigator.sendBeacon) {
-      navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }));
-    } else {
+    // Same origin: JSON as JSON. Another origin: the same JSON as text/plain, which a beacon
+    // may send without a CORS preflight (the service accepts both); fetch if beacons fail.
+    const data = BASE === location.origin ? new Blob([body], { type: 'application/json' }) : body;
+    if (!(navigator.sendBeacon && navigator.sendBeacon(url, data))) {
       fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'application/json' } }).catch(() => {});
     }
   }

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.MAJLIS_URL;
@@ -214,6 +215,40 @@ test('a reader signed in by the host site comments through window.majlis.getToke
   assert.equal(await page.evaluate(() => localStorage.getItem('majlis:guest:demo')), null, 'no guest token');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the widget works from a host page on another origin (CORS)', async () => {
+  // The host page comes from a second server (another port: another origin), as in production.
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">
+    <div id="majlis" data-site="demo" data-article="muscat-talks-en" data-lang="en"></div>
+    <script src="${BASE}/widget/embed.js" async></script></html>`;
+  const server = createServer((req, res) => { res.setHeader('Content-Type', 'text/html; charset=utf-8'); res.end(html); });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = `http://127.0.0.1:${server.address().port}/article`;
+  await fetch(`${BASE}/demo/en`); // seeds the demo site, if no test has yet
+  const { context, page, errors } = await open();
+  await context.addInitScript(() => {
+    const send = navigator.sendBeacon.bind(navigator);
+    window.beacons = [];
+    navigator.sendBeacon = (url, data) => { window.beacons.push({ url, type: typeof data }); return send(url, data); };
+  });
+  await page.goto(host);
+  await comment(page, 'Talking is better than escalating').waitFor();
+  await page.locator('#majlis .mj[data-live=open]').waitFor();
+  // A post with Authorization-free credentials, an Idempotency-Key and JSON: a preflighted request.
+  await page.getByLabel('Your comment').fill('Posted from a page on another origin.');
+  await page.getByLabel('Name').fill('Cross reader');
+  await page.getByRole('button', { name: 'Post comment' }).click();
+  await comment(page, 'Posted from a page on another origin.').waitFor();
+  // Then a like, which sends the guest token: Authorization crosses origins too.
+  const like = comment(page, 'Talking is better than escalating').locator('.like').first();
+  await like.click();
+  await until(async () => (await like.getAttribute('aria-pressed')) === 'true' && /2/.test(await like.textContent()), 'the like');
+  // The beacon goes as a text/plain string, which needs no preflight.
+  assert.deepEqual(await page.evaluate(() => window.beacons), [{ url: `${BASE}/v1/sites/demo/articles/muscat-talks-en/views`, type: 'string' }]);
+  assert.deepEqual(errors, []);
+  await context.close();
+  server.close();
 });
 
 test('a held comment shows as awaiting moderation to its author only', async () => {
