@@ -367,6 +367,38 @@ test('load more brings the next page of a long thread', async () => {
   await context.close();
 });
 
+test('replies to replies are fetched on demand, under their parent', async () => {
+  const article = `nested-${Math.random().toString(36).slice(2, 8)}`;
+  let auth = null;
+  const post = async (body, parent_id) => {
+    const res = await fetch(`${BASE}/v1/sites/demo/articles/${article}/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth } : {}) },
+      body: JSON.stringify({ body, parent_id, author_name: 'Thread starter', form_ms: 5000 }),
+    });
+    const created = await res.json();
+    assert.equal(created.status, 'published', JSON.stringify(created));
+    auth ??= `Guest ${created.guest_token}`;
+    return created.id;
+  };
+  const top = await post('What do readers expect from the next round?');
+  const reply = await post('A timetable, above all.', top);
+  await post('Agreed: dates, and someone to check them.', reply);
+  await post('And a public report after each round.', reply);
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">
+    <div id="majlis" data-site="demo" data-article="${article}" data-lang="en"></div><script src="/widget/embed.js" async></script></html>`;
+  const { context, page, errors } = await open();
+  await context.route(`${BASE}/test/nested`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+  await gotoThread(page, '/test/nested');
+  const middle = comment(page, 'A timetable, above all.');
+  await middle.getByRole('button', { name: 'Show 2 more replies' }).click();
+  await middle.locator('.replies').getByText('Agreed: dates, and someone to check them.').waitFor();
+  await middle.locator('.replies').getByText('And a public report after each round.').waitFor();
+  assert.equal(await middle.getByRole('button', { name: /more repl/ }).count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a second page receives a new comment live, behind a pill, without moving', async () => {
   const reader = await open('/demo/en');
   await reader.page.locator('#majlis .mj[data-live=open]').waitFor();
