@@ -367,11 +367,11 @@
         const like = h('button', { type: 'button', class: 'like', 'aria-pressed': String(!!c.liked_by_me), 'aria-label': `${t.like} (${c.like_count})` }, h('span', { 'aria-hidden': 'true' }, '♥ '), count);
         like.addEventListener('click', () => toggleLike(node, like, count));
         node.likeBtn = like; node.likeCount = count; node.slot = slot;
-        bar.append(like, h('button', { type: 'button', onclick: () => openReply(node, slot) }, t.reply));
+        bar.append(like, h('button', { type: 'button', onclick: (e) => openReply(node, slot, e.currentTarget) }, t.reply));
         if (!mine) bar.append(h('button', { type: 'button', class: 'rep', onclick: (e) => openReport(node, slot, e.currentTarget) }, t.report));
       }
       if (mine && ['published', 'pending'].includes(c.status) && Date.now() - Date.parse(c.created_at) < editWindow) {
-        bar.append(h('button', { type: 'button', onclick: () => openEdit(node) }, t.edit));
+        bar.append(h('button', { type: 'button', onclick: (e) => openEdit(node, e.currentTarget) }, t.edit));
       }
       if (mine) bar.append(h('button', { type: 'button', onclick: () => openDelete(node, slot) }, t.delete));
       return h('div', null, bar, slot);
@@ -430,6 +430,7 @@
           announce(t.reportThanks);
         } else msg.textContent = r.code === 'login_required' ? t.mustPost : errorText(r);
       });
+      form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { slot.replaceChildren(); opener.focus(); } });
       slot.replaceChildren(form);
       form.querySelector('input').focus();
     }
@@ -464,7 +465,7 @@
       oldEl.replaceWith(node.el);
       moreRepliesButton(node, hadMore ? node.c.reply_count - oldReplies.children.length : 0);
     }
-    function openEdit(node) {
+    function openEdit(node, opener) {
       const body = node.el.querySelector('.body');
       const form = composer({
         key: `edit:${node.c.id}`, initial: node.c.body, submitLabel: t.save, edit: true,
@@ -475,19 +476,19 @@
           if (wasPublic && c.status !== 'published') setTotal(total - 1);
           node.el.focus();
         },
-        cancel: () => { form.remove(); body.hidden = false; },
+        cancel: () => { form.remove(); body.hidden = false; opener.focus(); },
       });
       body.hidden = true;
       body.after(form);
       form.querySelector('textarea').focus();
     }
-    function openReply(node, slot) {
+    function openReply(node, slot, opener) {
       if (slot.querySelector('form.compose-form')) { slot.replaceChildren(); return; }
       const form = composer({
         key: `reply:${node.c.id}`, parent: node.c.id, submitLabel: t.sendReply, label: t.replyTo(node.c.author.name),
         send: (text, extra, headers) => request('POST', `${base}/comments`, { body: { body: text, parent_id: node.c.id, ...extra }, auth: who.auth, headers }),
         done: (c) => { slot.replaceChildren(); insert(c, true); },
-        cancel: () => slot.replaceChildren(),
+        cancel: () => { slot.replaceChildren(); opener.focus(); },
       });
       slot.replaceChildren(form);
       form.querySelector('textarea').focus();
@@ -529,6 +530,8 @@
       };
       ta.addEventListener('input', () => { session.set(draftKey, ta.value || null); idemKey = null; count(); });
       ta.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); } });
+      // Escape closes a reply or edit form; the text stays in the draft.
+      if (o.cancel) form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); o.cancel(); } });
       form.refreshWho = refreshWho;
       refreshWho(); count();
       form.addEventListener('submit', async (e) => {

@@ -455,6 +455,13 @@ test('posting with the keyboard alone puts the focus on the new comment', async 
   await page.keyboard.press('Enter');
   await comment(page, 'Posted with the keyboard only.').waitFor();
   await until(async () => /^c-/.test(await activeId(page)), 'focus on the new comment');
+  // A reply form opens from the keyboard and Escape closes it, giving the focus back.
+  const reply = comment(page, 'Posted with the keyboard only.').getByRole('button', { name: 'Reply' }).first();
+  await reply.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.querySelector('#majlis').shadowRoot.activeElement.tagName), 'TEXTAREA');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.querySelector('#majlis').shadowRoot.activeElement.textContent), 'Reply');
   // Ctrl+Enter posts from the text area too.
   await page.getByLabel('Your comment').focus();
   await page.keyboard.type('And once more with Ctrl+Enter.');
