@@ -17,6 +17,7 @@
 //! - `storage`: the `Store` trait, PostgreSQL and SQLite implementations.
 //! - `counters`: shared state (rate limits, live events): Redis or in-process.
 //! - `metrics`: every Prometheus metric, in one registry per application.
+//! - `demo`: the demo site's seeded content (pages in `routes/demo.rs`, widget in `widget/`).
 //! - `privacy`: the retention job for address hashes.
 //! - `clock`: the service's "now", movable in tests. `state`: what handlers share.
 //! - `cli`: `serve`, `migrate`, `keys`; `filter_cli`: `filter check | eval | train`. `telemetry`: structured logs.
@@ -27,6 +28,7 @@ pub mod clock;
 pub mod comments;
 pub mod config;
 pub mod counters;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod filter;

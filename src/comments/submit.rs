@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::routes::comments::create::{CreateComment, CreatedComment};
 use crate::routes::comments::ensure_may_post;
 use crate::state::AppState;
-use crate::storage::{CommentRow, Commenter, Idempotency, Inserted, NewComment};
+use crate::storage::{Article, CommentRow, Commenter, Idempotency, Inserted, NewComment};
 
 pub struct NewSubmission<'a> {
     pub site_id: &'a SiteId,
@@ -145,7 +145,7 @@ pub async fn submit(state: &AppState, sub: NewSubmission<'_>) -> ApiResult<Creat
         site_id.as_str(),
         commenter.id,
         new_guest,
-        &site.lang,
+        message_lang(&article, site),
     ))
 }
 
@@ -207,6 +207,12 @@ async fn resolve_commenter(
     }
     let new = identity.to_new_commenter(site_id, guest_name.as_ref().map(DisplayName::as_str));
     Ok(state.store.upsert_commenter(&new, now).await?)
+}
+
+/// The language of what the author is told: the article's, where the CMS gave one (a site
+/// publishing in two languages), else the site's.
+pub fn message_lang<'a>(article: &'a Article, site: &'a SiteSettings) -> &'a str {
+    article.lang.as_deref().unwrap_or(&site.lang)
 }
 
 fn created(

@@ -2,10 +2,12 @@
 
 pub mod articles;
 pub mod comments;
+pub mod demo;
 mod extract;
 pub mod moderation;
 pub mod ops;
 mod problems_doc;
+pub mod widget;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -42,7 +44,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(ops::healthz)
         .service(ops::readyz)
         .service(ops::metrics)
-        .service(ops::openapi_json);
+        .service(ops::openapi_json)
+        // Pages and assets, not API: kept out of the OpenAPI document.
+        .map(|c| {
+            c.service(widget::embed_js)
+                .service(widget::embed_css)
+                .service(demo::demo_ar)
+                .service(demo::demo_en)
+        });
 }
 
 /// The OpenAPI document of every route above.

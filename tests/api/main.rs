@@ -33,3 +33,4 @@ mod sanctions;
 mod smoke;
 mod threading;
 mod visibility;
+mod widget;

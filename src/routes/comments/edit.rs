@@ -10,7 +10,7 @@ use super::{active_commenter, find_comment, require_identity};
 use crate::comments::live;
 use crate::comments::policy::{self, Submission};
 use crate::comments::screen::screen;
-use crate::comments::submit::body_message;
+use crate::comments::submit::{body_message, message_lang};
 use crate::comments::view::{CommentView, ViewContext};
 use crate::domain::{CommentBody, CommentStatus};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -98,7 +98,7 @@ pub async fn edit_comment(
     let ctx = ViewContext {
         viewer: Some(author.id),
         liked: Default::default(),
-        lang: site.lang.clone(),
+        lang: message_lang(&article, site).to_string(),
     };
     Ok(web::Json(ctx.view(&row)))
 }

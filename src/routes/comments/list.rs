@@ -72,10 +72,11 @@ pub async fn list_thread(
     if let Some(page) = cache_key.as_ref().and_then(|k| state.pages.get(k)) {
         return Ok(json(page));
     }
-    let total = match state.store.article(site_id.as_str(), article_id.as_str()).await? {
-        Some(article) => article.comment_count,
-        None => 0,
-    };
+    let article = state.store.article(site_id.as_str(), article_id.as_str()).await?;
+    let total = article.as_ref().map_or(0, |a| a.comment_count);
+    if let Some(lang) = article.and_then(|a| a.lang) {
+        ctx.lang = lang;
+    }
     let query = ThreadQuery {
         site: site_id.to_string(),
         article: article_id.to_string(),

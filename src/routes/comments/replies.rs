@@ -57,6 +57,14 @@ pub async fn list_replies(
         None => None,
     };
     let mut ctx = view_context(&req, &state, &parent.site)?;
+    if let Some(lang) = state
+        .store
+        .article(&parent.site, &parent.article_id)
+        .await?
+        .and_then(|a| a.lang)
+    {
+        ctx.lang = lang;
+    }
     let mut rows = state
         .store
         .replies_page(parent.id, after, limit + 1, ctx.viewer)
