@@ -22,6 +22,8 @@ pub struct Settings {
     #[serde(default)]
     pub secrets: SecretSettings,
     pub sites: BTreeMap<String, SiteSettings>,
+    #[serde(default)]
+    pub popularity: crate::popularity::PopularitySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,6 +14,7 @@
 //! - `domain`: parsed types (ids, comment bodies, names, statuses, cursors).
 //! - `storage`: the `Store` trait, PostgreSQL and SQLite implementations.
 //! - `counters`: shared state (rate limits, live events): Redis or in-process.
+//! - `popularity`: view beacons, "most read" windows, related stories: Redis or in-process.
 //! - `metrics`: every Prometheus metric, in one registry per application.
 //! - `clock`: the service's "now", movable in tests. `state`: what handlers share.
 //! - `cli`: `serve`, `migrate`, `keys`; `filter_cli`: `filter check | eval | train`. `telemetry`: structured logs.
@@ -30,6 +31,7 @@ pub mod filter;
 pub mod filter_cli;
 pub mod metrics;
 pub mod middleware;
+pub mod popularity;
 pub mod routes;
 pub mod screening;
 pub mod startup;

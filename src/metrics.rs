@@ -15,6 +15,9 @@ pub struct Metrics {
     pub backend_errors: IntCounterVec,
     pub filter_reasons: IntCounterVec,
     pub filter_duration: Histogram,
+    pub views: IntCounterVec,
+    pub views_lost: IntCounterVec,
+    pub view_flush_batch_size: Histogram,
 }
 
 impl Metrics {
@@ -52,6 +55,29 @@ impl Metrics {
             HistogramOpts::new("majlis_filter_duration_seconds", "Time to judge one text")
                 .buckets(vec![0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03]),
         )?;
+        let views = IntCounterVec::new(
+            Opts::new("majlis_views_total", "View beacons by outcome"),
+            &["site", "counted"],
+        )?;
+        let views_lost = IntCounterVec::new(
+            Opts::new(
+                "majlis_views_lost_total",
+                "Views that could not be recorded (counters unreachable)",
+            ),
+            &["site"],
+        )?;
+        let view_flush_batch_size = Histogram::with_opts(
+            HistogramOpts::new(
+                "majlis_view_flush_batch_size",
+                "Views per flush of the beacon batch",
+            )
+            .buckets(vec![
+                1.0, 10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 10000.0,
+            ]),
+        )?;
+        registry.register(Box::new(views.clone()))?;
+        registry.register(Box::new(views_lost.clone()))?;
+        registry.register(Box::new(view_flush_batch_size.clone()))?;
         registry.register(Box::new(filter_reasons.clone()))?;
         registry.register(Box::new(filter_duration.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -72,6 +98,9 @@ impl Metrics {
             backend_errors,
             filter_reasons,
             filter_duration,
+            views,
+            views_lost,
+            view_flush_batch_size,
         })
     }
 

@@ -5,6 +5,7 @@ pub mod comments;
 mod extract;
 pub mod moderation;
 pub mod ops;
+pub mod popularity;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -22,6 +23,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(comments::counts::comment_counts)
         .service(comments::events::thread_events)
         .service(articles::put::put_article)
+        .service(popularity::views::record_view)
+        .service(popularity::popular::popular)
+        .service(popularity::related::related)
+        .service(popularity::most_commented::most_commented)
         .service(moderation::filter::filter_check)
         .service(moderation::filter::filter_backtest)
         .service(moderation::lexicon::list_entries)

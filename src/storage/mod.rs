@@ -7,6 +7,7 @@
 
 mod filter;
 mod model;
+mod popularity;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -17,6 +18,7 @@ use uuid::Uuid;
 
 pub use filter::{FilterStore, LexiconRow, PastComment};
 pub use model::*;
+pub use popularity::PopularityStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -56,7 +58,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// What the service keeps. Times are passed in by the caller (from the app's clock), never
 /// taken from the database, so tests control them and both back-ends agree.
 #[async_trait]
-pub trait Store: FilterStore + Send + Sync + 'static {
+pub trait Store: FilterStore + PopularityStore + Send + Sync + 'static {
     /// Applies the migrations of this back-end.
     async fn migrate(&self) -> StoreResult<()>;
     /// A cheap round trip, for `/readyz`.

@@ -29,3 +29,4 @@ impl PgStore {
 // Plain BEGIN: READ COMMITTED, with rows taken by the writes themselves (see sql.rs).
 super::sql::impl_store!(PgStore, sqlx::Postgres, begin = "BEGIN", migrator = MIGRATOR);
 super::filter::impl_filter_store!(PgStore);
+super::popularity::impl_popularity_store!(PgStore, sqlx::Postgres);

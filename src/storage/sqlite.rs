@@ -55,3 +55,4 @@ super::sql::impl_store!(
     migrator = MIGRATOR
 );
 super::filter::impl_filter_store!(SqliteStore);
+super::popularity::impl_popularity_store!(SqliteStore, sqlx::Sqlite);
