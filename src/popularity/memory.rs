@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::{
     BUCKET_TTL_SECS, BackendError, CO_READ_CAP, CO_READ_TTL_SECS, DEDUPE_SECS, RECENT_LEN, RECENT_TTL_SECS,
-    Ranking, View, ViewCounters, hour_of, sort_ranking,
+    Ranking, View, ViewCounters, hour_of, keep_top,
 };
 
 const PRUNE_EVERY_SECS: i64 = 60;
@@ -102,10 +102,8 @@ impl Inner {
         *set.entry(other.to_owned()).or_default() += 1;
         if set.len() > CO_READ_CAP {
             // Drop the least co-read, as ZREMRANGEBYRANK does on Redis.
-            let mut all: Ranking = set.drain().collect();
-            sort_ranking(&mut all);
-            all.truncate(CO_READ_CAP);
-            set.extend(all);
+            let all: Ranking = set.drain().collect();
+            set.extend(keep_top(all, CO_READ_CAP));
         }
     }
 
@@ -126,8 +124,10 @@ impl Inner {
 impl ViewCounters for MemoryViews {
     async fn record(&self, views: &[View]) -> Result<Vec<bool>, BackendError> {
         let mut inner = self.lock();
-        if let Some(last) = views.last() {
-            inner.prune(last.at.unix_timestamp());
+        // By the batch's earliest view: pruning by a later one could forget a dedupe mark
+        // that an earlier view of the same batch still needs.
+        if let Some(first) = views.iter().map(|v| v.at).min() {
+            inner.prune(first.unix_timestamp());
         }
         Ok(views.iter().map(|v| inner.record_one(v)).collect())
     }
@@ -150,10 +150,10 @@ impl ViewCounters for MemoryViews {
                 *union.entry(article).or_default() += n;
             }
         }
-        let mut ranking: Ranking = union.into_iter().map(|(a, n)| (a.to_owned(), n)).collect();
-        sort_ranking(&mut ranking);
-        ranking.truncate(depth);
-        Ok(ranking)
+        Ok(keep_top(
+            union.into_iter().map(|(a, n)| (a.to_owned(), n)).collect(),
+            depth,
+        ))
     }
 
     async fn totals(&self, site: &str, articles: &[String]) -> Result<Vec<u64>, BackendError> {
@@ -172,14 +172,12 @@ impl ViewCounters for MemoryViews {
 
     async fn also_read(&self, site: &str, article: &str, depth: usize) -> Result<Ranking, BackendError> {
         let inner = self.lock();
-        let mut ranking: Ranking = inner
+        let all: Ranking = inner
             .co
             .get(&(site.to_owned(), article.to_owned()))
             .map(|(set, _)| set.iter().map(|(a, n)| (a.clone(), *n)).collect())
             .unwrap_or_default();
-        sort_ranking(&mut ranking);
-        ranking.truncate(depth);
-        Ok(ranking)
+        Ok(keep_top(all, depth))
     }
 
     fn name(&self) -> &'static str {

@@ -119,6 +119,16 @@ pub fn sort_ranking(ranking: &mut Ranking) {
     ranking.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 }
 
+/// The `depth` most counted, sorted. Among equal counts at the cut, the larger ids stay:
+/// that is Redis's order (`ZRANGE … REV` breaks ties by reverse byte order, and
+/// `ZREMRANGEBYRANK` drops the smaller ids first), and the in-process counters keep it too.
+pub fn keep_top(mut ranking: Ranking, depth: usize) -> Ranking {
+    ranking.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
+    ranking.truncate(depth);
+    sort_ranking(&mut ranking);
+    ranking
+}
+
 /// The view counters. Both implementations have the same semantics, and
 /// `tests/popularity.rs` holds them to one contract.
 #[async_trait]
@@ -130,7 +140,7 @@ pub trait ViewCounters: Send + Sync + 'static {
     /// article with each of the visitor's `RECENT_LEN` most recent other articles.
     async fn record(&self, views: &[View]) -> Result<Vec<bool>, BackendError>;
     /// The union of the `hours` buckets of `scope` ending with the hour of `now`: the `depth`
-    /// most read articles, sorted as `sort_ranking` does.
+    /// most read articles, as `keep_top` keeps and sorts them.
     async fn ranking(
         &self,
         site: &str,
