@@ -28,8 +28,8 @@ pub use crate::counters::BackendError;
 
 /// One count per visitor and article per this many seconds.
 pub const DEDUPE_SECS: i64 = 30 * 60;
-/// Hourly buckets are kept for the longest window plus the hour in progress.
-pub const BUCKET_TTL_SECS: i64 = (Window::Week.hours() + 1) * 3600;
+/// Hourly buckets are kept for the longest window (its buckets) plus an hour.
+pub const BUCKET_TTL_SECS: i64 = (Window::Week.buckets() + 1) * 3600;
 /// Each visitor's recent articles, for co-reading: this many, for this long.
 pub const RECENT_LEN: usize = 10;
 pub const RECENT_TTL_SECS: i64 = 24 * 3600;
@@ -63,7 +63,12 @@ impl Window {
         }
     }
 
-    /// Hourly buckets in the window, the one in progress included.
+    /// Buckets a window's ranking adds up: its full hours plus the hour in progress, so "1h"
+    /// is never nearly empty just after the top of an hour.
+    pub const fn buckets(self) -> i64 {
+        self.hours() + 1
+    }
+
     pub const fn hours(self) -> i64 {
         match self {
             Self::Hour => 1,

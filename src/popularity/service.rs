@@ -214,7 +214,7 @@ impl Popularity {
         let scope_key = scope.key();
         let compute = self
             .counters
-            .ranking(site, &scope_key, window.hours(), now, RANKING_DEPTH);
+            .ranking(site, &scope_key, window.buckets(), now, RANKING_DEPTH);
         self.rankings
             .get_or((site.to_owned(), scope_key.clone(), window), now, compute)
             .await

@@ -18,6 +18,8 @@ mod likes;
 mod live_events;
 mod operations;
 mod paging;
+mod popularity;
+mod popularity_lists;
 mod rate_limits;
 mod reports;
 mod sanctions;
