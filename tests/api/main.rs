@@ -20,6 +20,7 @@ mod operations;
 mod paging;
 mod popularity;
 mod popularity_lists;
+mod popularity_related;
 mod rate_limits;
 mod reports;
 mod sanctions;
