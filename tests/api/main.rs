@@ -19,6 +19,7 @@ mod live_events;
 mod operations;
 mod paging;
 mod popularity;
+mod popularity_faults;
 mod popularity_lists;
 mod popularity_related;
 mod rate_limits;
