@@ -271,7 +271,27 @@ async fn an_unknown_article_is_counted_without_being_created(backend: Backend) {
     );
 }
 
+async fn the_popularity_endpoints_are_documented(backend: Backend) {
+    let app = spawn_app(&backend).await;
+
+    let doc: Value = app.get("/openapi.json", &Auth::None).await.json().await.unwrap();
+
+    for (path, method) in [
+        ("/v1/sites/{site}/articles/{article}/views", "post"),
+        ("/v1/sites/{site}/popular", "get"),
+        ("/v1/sites/{site}/articles/{article}/related", "get"),
+        ("/v1/sites/{site}/most-commented", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is documented"
+        );
+    }
+    assert!(doc["components"]["schemas"]["ArticleList"].is_object());
+}
+
 on_both_backends!(
+    the_popularity_endpoints_are_documented,
     a_reader_counts_once_per_article_per_half_hour,
     without_a_visitor_id_the_reader_is_their_address_and_browser,
     bots_get_a_204_and_are_not_counted,
