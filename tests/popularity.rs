@@ -217,3 +217,25 @@ async fn a_visitor_remembers_only_their_latest_articles() {
         assert!(co.iter().all(|(a, _)| a != "a00"), "{}: {co:?}", c.name());
     }
 }
+
+#[tokio::test]
+async fn a_reread_moves_the_article_to_the_front_without_pairing_it_with_itself() {
+    for c in backends().await {
+        let m = |n: i64| T0 + Duration::minutes(n);
+        c.record(&[
+            site_view("a", "v1", m(0)),
+            site_view("b", "v1", m(1)),
+            site_view("a", "v1", m(40)),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(
+            c.also_read("demo", "a", 10).await.unwrap(),
+            pairs(&[("b", 2)]),
+            "{}",
+            c.name()
+        );
+        assert_eq!(c.also_read("demo", "b", 10).await.unwrap(), pairs(&[("a", 2)]));
+        assert_eq!(c.totals("demo", &["a".into()]).await.unwrap(), [2]);
+    }
+}

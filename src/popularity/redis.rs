@@ -71,6 +71,7 @@ while i <= #ARGV do
     end
     redis.call('HINCRBY', KEYS[1], article, 1)
     local recent = p .. 'recent:' .. visitor
+    local again = false
     for _, other in ipairs(redis.call('LRANGE', recent, 0, -1)) do
       if other ~= article then
         local a, b = p .. 'co:' .. article, p .. 'co:' .. other
@@ -78,9 +79,11 @@ while i <= #ARGV do
         redis.call('ZINCRBY', b, 1, article)
         cos[a] = true
         cos[b] = true
+      else
+        again = true
       end
     end
-    redis.call('LREM', recent, 0, article)
+    if again then redis.call('LREM', recent, 0, article) end
     redis.call('LPUSH', recent, article)
     redis.call('LTRIM', recent, 0, recent_len - 1)
     redis.call('EXPIRE', recent, recent_ttl)
