@@ -13,11 +13,14 @@
 mod comments_contract;
 #[path = "storage_contract/filter.rs"]
 mod filter_contract;
+#[path = "storage_contract/popularity.rs"]
+mod popularity_contract;
 
 /// Every contract function, whichever file it is written in.
 mod contract {
     pub use super::comments_contract::*;
     pub use super::filter_contract::*;
+    pub use super::popularity_contract::*;
 }
 
 use std::path::PathBuf;
@@ -180,4 +183,6 @@ contract_tests!(
     lexicon_entries_are_listed_until_removed_and_every_change_moves_the_version,
     site_models_are_kept_per_site_and_replaced,
     comments_since_a_time_are_replayed_newest_first,
+    articles_are_read_by_ids_in_one_call,
+    most_commented_counts_published_comments_of_the_window,
 );
