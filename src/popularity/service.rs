@@ -20,6 +20,8 @@ use crate::storage::Store;
 /// Articles kept per cached window: enough for `limit` ≤ 50 after exclusions and for the
 /// related-stories candidates.
 pub const RANKING_DEPTH: usize = 200;
+/// Views per round trip to the counters (see `flush`).
+pub const FLUSH_CHUNK: usize = 500;
 /// How long an article's scopes (section, tags, story) are reused for its views: a CMS
 /// update reaches the counting within this long.
 const SCOPES_TTL_SECS: i64 = 60;
@@ -169,17 +171,23 @@ impl Popularity {
         }
     }
 
-    /// Records every waiting view, counting the outcome per site.
+    /// Records every waiting view, counting the outcome per site. A backlog (Redis slow for
+    /// a moment) goes in chunks of `FLUSH_CHUNK`, one round trip each: one script call over
+    /// tens of thousands of views would hold Redis for longer than the call's deadline, and
+    /// a timed-out call cannot tell which views it recorded.
     pub async fn flush(&self) {
         let _flushing = self.flushing.lock().await;
         let views = self.batch.take();
-        if views.is_empty() {
-            return;
+        for chunk in views.chunks(FLUSH_CHUNK) {
+            self.record(chunk).await;
         }
-        #[allow(clippy::cast_precision_loss, reason = "a batch is far below 2^52")]
+    }
+
+    async fn record(&self, views: &[View]) {
+        #[allow(clippy::cast_precision_loss, reason = "a chunk is far below 2^52")]
         self.metrics.view_flush_batch_size.observe(views.len() as f64);
         let mut outcomes: HashMap<(&str, &'static str), u64> = HashMap::new();
-        match self.counters.record(&views).await {
+        match self.counters.record(views).await {
             Ok(counted) => {
                 for (v, counted) in views.iter().zip(counted) {
                     let label = if counted { "counted" } else { "duplicate" };
@@ -192,7 +200,7 @@ impl Popularity {
             Err(err) => {
                 // The backend counted its own error; what is lost is counted here.
                 tracing::warn!(error = %err, views = views.len(), "view batch lost");
-                for v in &views {
+                for v in views {
                     *outcomes.entry((&v.site, "lost")).or_default() += 1;
                 }
                 for ((site, _), n) in outcomes {
