@@ -40,9 +40,9 @@ const CONNECTION_TIMEOUT: Duration = Duration::from_secs(1);
 const COOLDOWN: Duration = Duration::from_secs(1);
 
 /// Records a batch of one site's views in one round trip. The dedupe mark holds the
-/// app-clock time until which the pair is deduped (not just `SET NX EX`), so a view counts
-/// by the views' own times, as in process, and tests can move the clock; the key's `EX`
-/// only cleans up. Bucket and co-read expiries are set once per touched key.
+/// app-clock time until which the pair is deduped, so a view counts by the views' own times,
+/// as in process, and tests can move the clock; `SET NX EX` decides alone when the pair has
+/// no mark, the common case. Bucket and co-read expiries are set once per touched key.
 /// KEYS[1]: the totals hash. ARGV: prefix, dedupe secs, bucket ttl, recent length, recent
 /// ttl, co-read ttl, co-read cap, then per view: now, hour, visitor, article, n, n scopes.
 /// Returns 1 (counted) or 0 (duplicate) per view.
@@ -61,9 +61,14 @@ while i <= #ARGV do
   local hour, visitor, article = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local n = tonumber(ARGV[i + 4])
   local seen = p .. 'seen:' .. visitor .. ':' .. article
-  local seen_until = tonumber(redis.call('GET', seen) or '0')
-  if seen_until <= now then
-    redis.call('SET', seen, string.format('%d', now + dedupe), 'EX', dedupe)
+  local mark = string.format('%d', now + dedupe)
+  -- One call for a new pair; a mark that exists is read, and replaced only when the app
+  -- clock has passed it (which the key's own expiry does first outside tests).
+  local fresh = redis.call('SET', seen, mark, 'NX', 'EX', dedupe)
+  if not fresh and tonumber(redis.call('GET', seen) or '0') <= now then
+    fresh = redis.call('SET', seen, mark, 'EX', dedupe)
+  end
+  if fresh then
     for j = 1, n do
       local k = p .. 'h:' .. ARGV[i + 4 + j] .. ':' .. hour
       redis.call('ZINCRBY', k, 1, article)
@@ -84,8 +89,9 @@ while i <= #ARGV do
       end
     end
     if again then redis.call('LREM', recent, 0, article) end
-    redis.call('LPUSH', recent, article)
-    redis.call('LTRIM', recent, 0, recent_len - 1)
+    if redis.call('LPUSH', recent, article) > recent_len then
+      redis.call('LTRIM', recent, 0, recent_len - 1)
+    end
     redis.call('EXPIRE', recent, recent_ttl)
     out[#out + 1] = 1
   else

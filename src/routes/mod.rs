@@ -12,7 +12,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use extract::{ApiJson, client_ip, path_config, query_config};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(comments::list::list_thread)
+    // The view beacon first: it is the busiest route (one per page view), and actix tries
+    // the routes in order, matching each pattern with a regex.
+    cfg.service(popularity::views::record_view)
+        .service(comments::list::list_thread)
         .service(comments::create::create_comment)
         .service(comments::replies::list_replies)
         .service(comments::edit::edit_comment)
@@ -23,7 +26,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(comments::counts::comment_counts)
         .service(comments::events::thread_events)
         .service(articles::put::put_article)
-        .service(popularity::views::record_view)
         .service(popularity::popular::popular)
         .service(popularity::related::related)
         .service(popularity::most_commented::most_commented)
