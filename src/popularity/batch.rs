@@ -49,6 +49,17 @@ impl Batch {
         Pushed::Queued
     }
 
+    /// Puts views that could not be recorded back in front of the batch (they are older),
+    /// as far as `MAX_PENDING` allows; returns those that did not fit.
+    pub fn requeue(&self, mut views: Vec<View>) -> Vec<View> {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        let room = MAX_PENDING.saturating_sub(pending.len());
+        let dropped = views.split_off(views.len().min(room));
+        views.append(&mut pending);
+        *pending = views;
+        dropped
+    }
+
     /// Everything waiting, leaving the batch empty.
     pub fn take(&self) -> Vec<View> {
         std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner))

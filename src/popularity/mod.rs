@@ -159,6 +159,11 @@ pub trait ViewCounters: Send + Sync + 'static {
     /// "Readers of this also read": articles read by the same visitors, with how often, the
     /// `depth` most first.
     async fn also_read(&self, site: &str, article: &str, depth: usize) -> Result<Ranking, BackendError>;
+    /// Whether a call now is worth making: `false` while the backend is known to be down, so
+    /// the flusher keeps its views for later instead of losing them to a call that fails.
+    async fn ready(&self) -> bool {
+        true
+    }
     /// `redis` or `memory`.
     fn name(&self) -> &'static str;
 }

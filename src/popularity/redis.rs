@@ -16,6 +16,7 @@
 //! was routed by. A flush therefore sends one script call per site, all in one pipeline.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -114,6 +115,8 @@ pub struct RedisViews {
     namespace: String,
     metrics: Metrics,
     down_until: Mutex<Option<Instant>>,
+    /// The last call failed: `ready` pings before anything else is sent.
+    failed: AtomicBool,
 }
 
 impl RedisViews {
@@ -138,6 +141,7 @@ impl RedisViews {
             namespace: namespace.to_owned(),
             metrics,
             down_until: Mutex::new(None),
+            failed: AtomicBool::new(false),
         })
     }
 
@@ -159,11 +163,18 @@ impl RedisViews {
         if cooling {
             return Err(BackendError("Redis failed less than a second ago".to_owned()));
         }
-        within(call).await.inspect_err(|err| {
-            self.metrics.backend_errors.with_label_values(&["redis"]).inc();
-            tracing::warn!(error = %err, call = what, "Redis call failed");
-            *self.down_until.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now() + COOLDOWN);
-        })
+        let result = within(call).await;
+        match &result {
+            Ok(_) => self.failed.store(false, Ordering::Release),
+            Err(err) => {
+                self.metrics.backend_errors.with_label_values(&["redis"]).inc();
+                tracing::warn!(error = %err, call = what, "Redis call failed");
+                self.failed.store(true, Ordering::Release);
+                *self.down_until.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(Instant::now() + COOLDOWN);
+            }
+        }
+        result
     }
 }
 
@@ -290,6 +301,16 @@ impl ViewCounters for RedisViews {
             )
             .await?;
         Ok(to_ranking(members))
+    }
+
+    async fn ready(&self) -> bool {
+        if !self.failed.load(Ordering::Acquire) {
+            return true;
+        }
+        let mut conn = self.commands.clone();
+        self.call("ping", redis::cmd("PING").query_async::<String>(&mut conn))
+            .await
+            .is_ok()
     }
 
     fn name(&self) -> &'static str {

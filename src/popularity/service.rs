@@ -122,6 +122,8 @@ impl Popularity {
             let _ = task.await;
         }
         self.flush().await;
+        // Views still waiting (the counters are down) go with the process.
+        self.count_lost(&self.batch.take());
     }
 
     pub fn counters(&self) -> &dyn ViewCounters {
@@ -174,12 +176,32 @@ impl Popularity {
     /// Records every waiting view, counting the outcome per site. A backlog (Redis slow for
     /// a moment) goes in chunks of `FLUSH_CHUNK`, one round trip each: one script call over
     /// tens of thousands of views would hold Redis for longer than the call's deadline, and
-    /// a timed-out call cannot tell which views it recorded.
+    /// a timed-out call cannot tell which views it recorded. While the counters are known to
+    /// be down, views wait in the batch (up to `MAX_PENDING`) rather than being lost: only
+    /// the views of a call that failed are.
     pub async fn flush(&self) {
         let _flushing = self.flushing.lock().await;
         let views = self.batch.take();
-        for chunk in views.chunks(FLUSH_CHUNK) {
-            self.record(chunk).await;
+        let mut done = 0;
+        while done < views.len() {
+            if !self.counters.ready().await {
+                let dropped = self.batch.requeue(views[done..].to_vec());
+                self.count_lost(&dropped);
+                return;
+            }
+            let end = (done + FLUSH_CHUNK).min(views.len());
+            self.record(&views[done..end]).await;
+            done = end;
+        }
+    }
+
+    fn count_lost(&self, views: &[View]) {
+        let mut per_site: HashMap<&str, u64> = HashMap::new();
+        for v in views {
+            *per_site.entry(&v.site).or_default() += 1;
+        }
+        for (site, n) in per_site {
+            self.metrics.views_lost.with_label_values(&[site]).inc_by(n);
         }
     }
 
@@ -200,12 +222,7 @@ impl Popularity {
             Err(err) => {
                 // The backend counted its own error; what is lost is counted here.
                 tracing::warn!(error = %err, views = views.len(), "view batch lost");
-                for v in views {
-                    *outcomes.entry((&v.site, "lost")).or_default() += 1;
-                }
-                for ((site, _), n) in outcomes {
-                    self.metrics.views_lost.with_label_values(&[site]).inc_by(n);
-                }
+                self.count_lost(views);
             }
         }
     }
