@@ -4,7 +4,7 @@
 //! at least every 250 ms or 1,000 views and on shutdown. The counters (`ViewCounters`) keep
 //! hourly buckets per scope, all-time totals and co-reading; Redis (`redis.rs`) when
 //! configured, so every instance counts into the same sets, else in process (`memory.rs`),
-//! with the same semantics. Windows are unions of buckets, computed on first use and cached
+//! with the same semantics (`record.lua` is the flush script). Windows are unions of buckets, computed on first use and cached
 //! briefly (`cache.rs`), never per request. `service.rs` ties it together; `related.rs`
 //! ranks related stories; `bots.rs` tells crawlers from readers.
 
