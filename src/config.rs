@@ -24,6 +24,8 @@ pub struct Settings {
     #[serde(default)]
     pub privacy: PrivacySettings,
     pub sites: BTreeMap<String, SiteSettings>,
+    #[serde(default)]
+    pub popularity: crate::popularity::PopularitySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

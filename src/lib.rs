@@ -16,6 +16,7 @@
 //! - `domain`: parsed types (ids, comment bodies, names, statuses, cursors).
 //! - `storage`: the `Store` trait, PostgreSQL and SQLite implementations.
 //! - `counters`: shared state (rate limits, live events): Redis or in-process.
+//! - `popularity`: view beacons, "most read" windows, related stories: Redis or in-process.
 //! - `metrics`: every Prometheus metric, in one registry per application.
 //! - `demo`: the demo site's seeded content (pages in `routes/demo.rs`, widget in `widget/`).
 //! - `privacy`: the retention job for address hashes.
@@ -36,6 +37,7 @@ pub mod filter_cli;
 pub mod metrics;
 pub mod middleware;
 pub mod moderation;
+pub mod popularity;
 pub mod privacy;
 pub mod routes;
 pub mod screening;

@@ -19,6 +19,9 @@ pub struct Metrics {
     pub moderation_queue_depth: IntGaugeVec,
     pub moderation_decisions: IntCounterVec,
     pub moderation_decision_latency: HistogramVec,
+    pub views: IntCounterVec,
+    pub views_lost: IntCounterVec,
+    pub view_flush_batch_size: Histogram,
 }
 
 impl Metrics {
@@ -78,6 +81,29 @@ impl Metrics {
         registry.register(Box::new(moderation_queue_depth.clone()))?;
         registry.register(Box::new(moderation_decisions.clone()))?;
         registry.register(Box::new(moderation_decision_latency.clone()))?;
+        let views = IntCounterVec::new(
+            Opts::new("majlis_views_total", "View beacons by outcome"),
+            &["site", "counted"],
+        )?;
+        let views_lost = IntCounterVec::new(
+            Opts::new(
+                "majlis_views_lost_total",
+                "Views that could not be recorded (counters unreachable)",
+            ),
+            &["site"],
+        )?;
+        let view_flush_batch_size = Histogram::with_opts(
+            HistogramOpts::new(
+                "majlis_view_flush_batch_size",
+                "Views per flush of the beacon batch",
+            )
+            .buckets(vec![
+                1.0, 10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 10000.0,
+            ]),
+        )?;
+        registry.register(Box::new(views.clone()))?;
+        registry.register(Box::new(views_lost.clone()))?;
+        registry.register(Box::new(view_flush_batch_size.clone()))?;
         registry.register(Box::new(filter_reasons.clone()))?;
         registry.register(Box::new(filter_duration.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -101,6 +127,9 @@ impl Metrics {
             moderation_queue_depth,
             moderation_decisions,
             moderation_decision_latency,
+            views,
+            views_lost,
+            view_flush_batch_size,
         })
     }
 

@@ -21,6 +21,7 @@ use crate::config::Settings;
 use crate::counters::{MemoryState, RedisState, SharedState};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::popularity::{MemoryViews, Popularity, RedisViews, ViewCounters};
 use crate::routes::{self, ops::OpenApiDoc};
 use crate::screening::{self, Screening};
 use crate::state::{AppState, ServerKeys};
@@ -47,6 +48,14 @@ impl Application {
             }
             None => Arc::new(MemoryState::new()),
         };
+        let views: Arc<dyn ViewCounters> = match &settings.redis.url {
+            Some(url) => {
+                Arc::new(RedisViews::connect(url, &settings.redis.namespace, metrics.clone()).await?)
+            }
+            None => Arc::new(MemoryViews::new()),
+        };
+        let popularity = Arc::new(Popularity::new(views, metrics.clone(), &settings.popularity));
+        popularity.start();
         let keys = Arc::new(server_keys(&settings, store.as_ref()).await?);
         let screening = Arc::new(Screening::load(store.as_ref(), metrics.clone()).await?);
         screening::spawn_refresher(screening.clone(), store.clone());
@@ -68,6 +77,7 @@ impl Application {
             keys,
             screening,
             pages,
+            popularity,
         };
         crate::moderation::depth::spawn_refresher(
             state.store.clone(),
@@ -88,9 +98,10 @@ impl Application {
     }
 
     /// Serves until the server is stopped (SIGINT/SIGTERM in production): stops accepting,
-    /// lets requests in flight finish, then closes the pools.
+    /// lets requests in flight finish, flushes the view batch, then closes the pools.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.state.popularity.shutdown().await;
         self.state.store.close().await;
         tracing::info!("majlis stopped");
         result

@@ -14,6 +14,7 @@ use crate::counters::SharedState;
 use crate::domain::SiteId;
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
+use crate::popularity::Popularity;
 use crate::screening::Screening;
 use crate::storage::Store;
 
@@ -28,6 +29,7 @@ pub struct AppState {
     pub screening: Arc<Screening>,
     /// Serialized thread pages for anonymous readers.
     pub pages: Arc<PageCache>,
+    pub popularity: Arc<Popularity>,
 }
 
 /// Keys derived from the configured or locally generated secrets.
@@ -44,6 +46,20 @@ impl ServerKeys {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.ip_hash)
             .unwrap_or_else(|_| unreachable!("HMAC takes any key"));
         mac.update(ip.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
+    /// A reader's id for view counting: a keyed hash of what identifies them (the widget's
+    /// opaque id, or address and User-Agent), so the counters hold no client value.
+    pub fn hash_visitor(&self, parts: &[&str]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.ip_hash)
+            .unwrap_or_else(|_| unreachable!("HMAC takes any key"));
+        mac.update(b"visitor");
+        for part in parts {
+            // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
         hex::encode(&mac.finalize().into_bytes()[..16])
     }
 }

@@ -15,12 +15,15 @@ mod comments_contract;
 mod filter_contract;
 #[path = "storage_contract/moderation.rs"]
 mod moderation_contract;
+#[path = "storage_contract/popularity.rs"]
+mod popularity_contract;
 
 /// Every contract function, whichever file it is written in.
 mod contract {
     pub use super::comments_contract::*;
     pub use super::filter_contract::*;
     pub use super::moderation_contract::*;
+    pub use super::popularity_contract::*;
 }
 
 use std::path::PathBuf;
@@ -189,4 +192,6 @@ contract_tests!(
     a_ban_can_reject_recent_comments_in_the_same_step,
     queue_counts_group_by_site_and_honour_the_report_threshold,
     the_audit_log_filters_by_site_actor_action_time_and_pages_newest_first,
+    articles_are_read_by_ids_in_one_call,
+    most_commented_counts_published_comments_of_the_window,
 );

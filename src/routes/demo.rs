@@ -28,7 +28,9 @@ async fn page(state: &AppState, html: &'static str) -> ApiResult<HttpResponse> {
     // A failed seed still serves the page: the widget says what it cannot load.
     match ensure_seeded(state.store.as_ref(), state.clock.now()).await {
         // Written straight to the store: pages cached before the seed are out of date.
-        Ok(seeded) => seeded.iter().for_each(|article| state.pages.invalidate(SITE, article)),
+        Ok(seeded) => seeded
+            .iter()
+            .for_each(|article| state.pages.invalidate(SITE, article)),
         Err(e) => tracing::warn!(error = %e, "the demo site could not be seeded"),
     }
     Ok(HttpResponse::Ok()

@@ -6,6 +6,7 @@ pub mod demo;
 mod extract;
 pub mod moderation;
 pub mod ops;
+pub mod popularity;
 mod problems_doc;
 pub mod widget;
 
@@ -14,7 +15,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use extract::{ApiJson, client_ip, path_config, query_config};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(comments::list::list_thread)
+    // The view beacon first: it is the busiest route (one per page view), and actix tries
+    // the routes in order, matching each pattern with a regex.
+    cfg.service(popularity::views::record_view)
+        .service(comments::list::list_thread)
         .service(comments::create::create_comment)
         .service(comments::replies::list_replies)
         .service(comments::edit::edit_comment)
@@ -25,6 +29,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(comments::counts::comment_counts)
         .service(comments::events::thread_events)
         .service(articles::put::put_article)
+        .service(popularity::popular::popular)
+        .service(popularity::related::related)
+        .service(popularity::most_commented::most_commented)
         .service(moderation::filter::filter_check)
         .service(moderation::filter::filter_backtest)
         .service(moderation::lexicon::list_entries)

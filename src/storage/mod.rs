@@ -12,6 +12,7 @@ mod moderation_audit;
 mod moderation_audit_impl;
 mod moderation_impl;
 mod moderation_sql;
+mod popularity;
 mod postgres;
 mod privacy;
 mod sql;
@@ -28,6 +29,7 @@ pub use moderation::{
     Sanction, Sanctioned,
 };
 pub use moderation_audit::{Actor, AuditQuery, AuditRow, AuditStore, NewAudit};
+pub use popularity::PopularityStore;
 pub use postgres::PgStore;
 pub use privacy::{CommenterData, Erased, LikeGiven, PrivacyStore, ReportFiled};
 pub use sqlite::SqliteStore;
@@ -93,7 +95,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// What the service keeps. Times are passed in by the caller (from the app's clock), never
 /// taken from the database, so tests control them and both back-ends agree.
 #[async_trait]
-pub trait Store: FilterStore + ModerationStore + AuditStore + PrivacyStore + Send + Sync + 'static {
+pub trait Store:
+    FilterStore + ModerationStore + AuditStore + PrivacyStore + PopularityStore + Send + Sync + 'static
+{
     /// Applies the migrations of this back-end.
     async fn migrate(&self) -> StoreResult<()>;
     /// A cheap round trip, for `/readyz`.

@@ -36,3 +36,4 @@ super::moderation_impl::impl_moderation_store!(
     lock = " FOR UPDATE OF c SKIP LOCKED"
 );
 super::moderation_audit_impl::impl_audit_store!(PgStore, sqlx::Postgres);
+super::popularity::impl_popularity_store!(PgStore, sqlx::Postgres);

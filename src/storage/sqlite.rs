@@ -58,3 +58,4 @@ super::filter::impl_filter_store!(SqliteStore);
 super::privacy::impl_privacy_store!(SqliteStore, sqlx::Sqlite);
 super::moderation_impl::impl_moderation_store!(SqliteStore, sqlx::Sqlite, lock = "");
 super::moderation_audit_impl::impl_audit_store!(SqliteStore, sqlx::Sqlite);
+super::popularity::impl_popularity_store!(SqliteStore, sqlx::Sqlite);

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# View beacons under load (SPEC §10: ≥ 30% of redis-benchmark pipelined ZINCRBY on the same
+# Redis). Builds --release, starts the service on Redis (its own namespace) and SQLite in a
+# temporary folder, drives `POST /v1/sites/demo/articles/{id}/views` with wrk on loopback
+# (every request a distinct reader, over 50 articles), then runs redis-benchmark's pipelined
+# ZINCRBY on the same Redis, and prints both rates and their ratio.
+#
+#   bash bench/beacons.sh                       # Redis at redis://127.0.0.1:6379
+#   REDIS_URL=redis://host:6379 DURATION=10 CONNECTIONS=64 THREADS=1 bash bench/beacons.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
+duration="${DURATION:-10}"
+connections="${CONNECTIONS:-64}"
+threads="${THREADS:-1}"
+port="${PORT:-18089}"
+zincrby_n="${ZINCRBY_N:-2000000}"
+hostport="${redis_url#redis://}"
+redis_host="${hostport%%:*}"
+redis_port="${hostport##*:}"
+
+if ! command -v wrk > /dev/null; then
+  echo "wrk is missing: installing it from Debian" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -qq wrk > /dev/null || { $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk > /dev/null; }
+fi
+
+cargo build --release --locked --quiet --manifest-path "$root/Cargo.toml"
+majlis="${CARGO_TARGET_DIR:-$root/target}/release/majlis"
+work="$(mktemp -d)"
+namespace="majlis-bench:$$:"
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2> /dev/null && wait "$server" 2> /dev/null
+  redis-cli -h "$redis_host" -p "$redis_port" --scan --pattern "${namespace}*" \
+    | xargs -r -n 500 redis-cli -h "$redis_host" -p "$redis_port" del > /dev/null
+  redis-cli -h "$redis_host" -p "$redis_port" del "${namespace}zincrby" > /dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+MAJLIS_CONFIG_DIR="$work" \
+  MAJLIS__SERVER__PORT="$port" \
+  MAJLIS__DATABASE__URL="sqlite://$work/majlis.db" \
+  MAJLIS__REDIS__URL="$redis_url" \
+  MAJLIS__REDIS__NAMESPACE="$namespace" \
+  MAJLIS__LOG__LEVEL=warn \
+  "$majlis" serve > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do
+  curl -fs "http://127.0.0.1:$port/healthz" > /dev/null && break
+  sleep 0.1
+done
+curl -fs "http://127.0.0.1:$port/healthz" > /dev/null || { cat "$work/server.log"; exit 1; }
+
+# Each wrk thread numbers its own readers, so every request is a new reader (counted, not a
+# duplicate), spread over 50 articles.
+cat > "$work/beacons.lua" << 'LUA'
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+function init(args)
+  n = 0
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"
+  wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"
+end
+function request()
+  n = n + 1
+  local body = '{"visitor":"bench-' .. tid .. '-' .. n .. '"}'
+  return wrk.format(nil, "/v1/sites/demo/articles/a" .. (n % 50) .. "/views", nil, body)
+end
+LUA
+
+metric() { curl -fs "http://127.0.0.1:$port/metrics" | awk -v re="$1" '$0 ~ re { s += $2 } END { printf "%d", s }'; }
+start="$(date +%s.%N)"
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/beacons.lua" \
+  "http://127.0.0.1:$port" | tee "$work/wrk.txt"
+views_per_s="$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk.txt")"
+requests="$(awk '/requests in/ { print $1 }' "$work/wrk.txt")"
+non_2xx="$(awk '/Non-2xx/ { print $NF }' "$work/wrk.txt")"
+accepted=$((requests - ${non_2xx:-0}))
+# The beacons are answered before they are recorded: wait until every accepted view has been
+# flushed (counted, duplicate or lost), and time the recording from wrk's start to then.
+for _ in $(seq 600); do
+  flushed="$(metric '^majlis_views_(total|lost_total)\\{')"
+  [ "$flushed" -ge "$accepted" ] && break
+  sleep 0.1
+done
+end="$(date +%s.%N)"
+counted="$(metric '^majlis_views_total\\{counted="counted"')"
+lost="$(metric '^majlis_views_lost_total\\{')"
+flushes="$(metric '^majlis_view_flush_batch_size_count')"
+recorded_per_s="$(awk -v c="$counted" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", c / (e - s) }')"
+kill -INT "$server"; wait "$server" 2> /dev/null || true; server=""
+
+reference="$(redis-benchmark -h "$redis_host" -p "$redis_port" -P 16 -n "$zincrby_n" -r 100000 -q \
+  zincrby "${namespace}zincrby" 1 "member:__rand_int__" | tr '\r' '\n' \
+  | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($(i + 1) == "requests") v = $i } END { print v }')"
+
+echo
+echo "answered: ${views_per_s} beacons/s (${requests} in ${duration} s, ${connections} connections, ${threads} wrk thread(s); non-2xx: ${non_2xx:-0})"
+echo "recorded: ${recorded_per_s} views/s (${counted} counted in Redis by $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }') s, ${flushes} round trips; lost: ${lost})"
+echo "ZINCRBY:  ${reference} ops/s (redis-benchmark -P 16 -n ${zincrby_n}, same Redis)"
+awk -v v="$views_per_s" -v c="$recorded_per_s" -v r="$reference" \
+  'BEGIN { printf "ratio:    answered %.1f%%, recorded %.1f%% of ZINCRBY (target >= 30%%)\n", 100 * v / r, 100 * c / r }'

@@ -1,0 +1,276 @@
+//! The view counters in Redis, shared by every instance.
+//!
+//! Layout, under the namespace (`redis.namespace`, default `majlis:`), per site `S`:
+//! - `pop:{S}:h:<scope>:<hour>`: sorted set, article → views in that hour (hours since the
+//!   epoch); scopes `site`, `sec:<section>`, `tag:<tag>`, `story:<story>`. Expires after
+//!   the longest window plus an hour.
+//! - `pop:{S}:total`: hash, article → all-time views.
+//! - `pop:{S}:seen:<visitor>:<article>`: the dedupe mark, until when (app-clock seconds)
+//!   another view does not count; expires after 30 minutes.
+//! - `pop:{S}:recent:<visitor>`: list of the visitor's latest articles (bounded), for co-reading.
+//! - `pop:{S}:co:<article>`: sorted set, article → readers who read both (bounded).
+//!
+//! Every key of a site carries the hash tag `{S}`, so on Redis Cluster a site's keys share
+//! one slot: the batch script below builds key names inside Lua (it cannot list them in
+//! KEYS ahead of time), which Cluster only tolerates when they hash to the slot of the key it
+//! was routed by. A flush therefore sends one script call per site, all in one pipeline.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{Client, Script};
+use time::OffsetDateTime;
+use tokio::time::{Instant, timeout};
+
+use super::{
+    BUCKET_TTL_SECS, BackendError, CO_READ_CAP, CO_READ_TTL_SECS, DEDUPE_SECS, RECENT_LEN, RECENT_TTL_SECS,
+    Ranking, View, ViewCounters, hour_of, sort_ranking,
+};
+use crate::metrics::Metrics;
+
+const CALL_DEADLINE: Duration = Duration::from_secs(1);
+const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(1);
+/// After a failure, calls fail at once for this long: an outage costs one slow flush a
+/// second, not a stalled flusher and a warning per request.
+const COOLDOWN: Duration = Duration::from_secs(1);
+
+/// Records a batch of one site's views in one round trip. The dedupe mark holds the
+/// app-clock time until which the pair is deduped, so a view counts by the views' own times,
+/// as in process, and tests can move the clock; `SET NX EX` decides alone when the pair has
+/// no mark, the common case. Bucket and co-read expiries are set once per touched key.
+/// Its arguments are listed at the top of `record.lua`.
+const RECORD_SCRIPT: &str = include_str!("record.lua");
+
+pub struct RedisViews {
+    commands: ConnectionManager,
+    record: Script,
+    namespace: String,
+    metrics: Metrics,
+    down_until: Mutex<Option<Instant>>,
+    /// The last call failed: `ready` pings before anything else is sent.
+    failed: AtomicBool,
+}
+
+impl RedisViews {
+    /// Connects and checks that Redis answers; a configured Redis that is down at start-up
+    /// is a deployment error.
+    pub async fn connect(url: &str, namespace: &str, metrics: Metrics) -> anyhow::Result<Self> {
+        let client = Client::open(url).context("invalid Redis URL")?;
+        let config = ConnectionManagerConfig::new()
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_connection_timeout(Some(CONNECTION_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(RESPONSE_TIMEOUT);
+        let mut commands = within(client.get_connection_manager_with_config(config))
+            .await
+            .context("could not connect to Redis")?;
+        within(redis::cmd("PING").query_async::<String>(&mut commands))
+            .await
+            .context("Redis did not answer PING")?;
+        Ok(Self {
+            commands,
+            record: Script::new(RECORD_SCRIPT),
+            namespace: namespace.to_owned(),
+            metrics,
+            down_until: Mutex::new(None),
+            failed: AtomicBool::new(false),
+        })
+    }
+
+    fn prefix(&self, site: &str) -> String {
+        format!("{}pop:{{{site}}}:", self.namespace)
+    }
+
+    /// Runs a call unless Redis failed less than `COOLDOWN` ago; counts a failure once.
+    async fn call<T>(
+        &self,
+        what: &str,
+        call: impl Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, BackendError> {
+        let cooling = self
+            .down_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some_and(|until| Instant::now() < until);
+        if cooling {
+            return Err(BackendError("Redis failed less than a second ago".to_owned()));
+        }
+        let result = within(call).await;
+        match &result {
+            Ok(_) => self.failed.store(false, Ordering::Release),
+            Err(err) => {
+                self.metrics.backend_errors.with_label_values(&["redis"]).inc();
+                tracing::warn!(error = %err, call = what, "Redis call failed");
+                self.failed.store(true, Ordering::Release);
+                *self.down_until.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(Instant::now() + COOLDOWN);
+            }
+        }
+        result
+    }
+}
+
+#[async_trait]
+impl ViewCounters for RedisViews {
+    async fn record(&self, views: &[View]) -> Result<Vec<bool>, BackendError> {
+        // One script call per site (see the module comment), in one pipeline.
+        let mut by_site: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, v) in views.iter().enumerate() {
+            by_site.entry(&v.site).or_default().push(i);
+        }
+        if by_site.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut pipe = redis::pipe();
+        for (site, indexes) in &by_site {
+            let prefix = self.prefix(site);
+            let mut invocation = self.record.key(format!("{prefix}total"));
+            invocation
+                .arg(&prefix)
+                .arg(DEDUPE_SECS)
+                .arg(BUCKET_TTL_SECS)
+                .arg(RECENT_LEN)
+                .arg(RECENT_TTL_SECS)
+                .arg(CO_READ_TTL_SECS)
+                .arg(CO_READ_CAP);
+            for v in indexes.iter().map(|&i| &views[i]) {
+                invocation
+                    .arg(v.at.unix_timestamp())
+                    .arg(hour_of(v.at))
+                    .arg(&v.visitor)
+                    .arg(&v.article)
+                    .arg(v.scopes.len())
+                    .arg(&v.scopes);
+            }
+            pipe.invoke_script(&invocation);
+        }
+        let mut conn = self.commands.clone();
+        let run = async {
+            // EVALSHA; a server that has not seen the script yet (first flush, a restart,
+            // a failover) gets it once, and the batch is sent again.
+            match pipe.query_async(&mut conn).await {
+                Err(err) if err.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+                    self.record.load_async(&mut conn).await?;
+                    pipe.query_async(&mut conn).await
+                }
+                other => other,
+            }
+        };
+        let answers: Vec<Vec<i64>> = self.call("record views", run).await?;
+        let mut counted = vec![false; views.len()];
+        for ((_, indexes), answer) in by_site.iter().zip(answers) {
+            for (&i, flag) in indexes.iter().zip(answer) {
+                counted[i] = flag == 1;
+            }
+        }
+        Ok(counted)
+    }
+
+    async fn ranking(
+        &self,
+        site: &str,
+        scope: &str,
+        hours: i64,
+        now: OffsetDateTime,
+        depth: usize,
+    ) -> Result<Ranking, BackendError> {
+        let prefix = self.prefix(site);
+        let last = hour_of(now);
+        let keys: Vec<String> = (last - hours + 1..=last)
+            .map(|h| format!("{prefix}h:{scope}:{h}"))
+            .collect();
+        // A scratch key of the same slot, unique to this call, gone at the end of it.
+        let scratch = format!("{prefix}union:{}", uuid::Uuid::now_v7().simple());
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .cmd("ZUNIONSTORE")
+            .arg(&scratch)
+            .arg(keys.len())
+            .arg(&keys)
+            .ignore()
+            .cmd("ZRANGE")
+            .arg(&scratch)
+            .arg(0)
+            .arg(depth.saturating_sub(1))
+            .arg("REV")
+            .arg("WITHSCORES")
+            .del(&scratch)
+            .ignore();
+        let mut conn = self.commands.clone();
+        let (members,): (Vec<(String, f64)>,) = self.call("ranking", pipe.query_async(&mut conn)).await?;
+        Ok(to_ranking(members))
+    }
+
+    async fn totals(&self, site: &str, articles: &[String]) -> Result<Vec<u64>, BackendError> {
+        if articles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.commands.clone();
+        let values: Vec<Option<u64>> = self
+            .call(
+                "totals",
+                redis::cmd("HMGET")
+                    .arg(format!("{}total", self.prefix(site)))
+                    .arg(articles)
+                    .query_async(&mut conn),
+            )
+            .await?;
+        Ok(values.into_iter().map(Option::unwrap_or_default).collect())
+    }
+
+    async fn also_read(&self, site: &str, article: &str, depth: usize) -> Result<Ranking, BackendError> {
+        let mut conn = self.commands.clone();
+        let members: Vec<(String, f64)> = self
+            .call(
+                "also read",
+                redis::cmd("ZRANGE")
+                    .arg(format!("{}co:{article}", self.prefix(site)))
+                    .arg(0)
+                    .arg(depth.saturating_sub(1))
+                    .arg("REV")
+                    .arg("WITHSCORES")
+                    .query_async(&mut conn),
+            )
+            .await?;
+        Ok(to_ranking(members))
+    }
+
+    async fn ready(&self) -> bool {
+        if !self.failed.load(Ordering::Acquire) {
+            return true;
+        }
+        let mut conn = self.commands.clone();
+        self.call("ping", redis::cmd("PING").query_async::<String>(&mut conn))
+            .await
+            .is_ok()
+    }
+
+    fn name(&self) -> &'static str {
+        "redis"
+    }
+}
+
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "counts are whole and small"
+)]
+fn to_ranking(members: Vec<(String, f64)>) -> Ranking {
+    let mut ranking: Ranking = members.into_iter().map(|(a, n)| (a, n.max(0.0) as u64)).collect();
+    sort_ranking(&mut ranking);
+    ranking
+}
+
+async fn within<T>(call: impl Future<Output = redis::RedisResult<T>>) -> Result<T, BackendError> {
+    match timeout(CALL_DEADLINE, call).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err(BackendError(err.to_string())),
+        Err(_) => Err(BackendError(format!("no answer within {CALL_DEADLINE:?}"))),
+    }
+}

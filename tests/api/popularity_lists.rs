@@ -1,0 +1,204 @@
+//! "Most read" and "most commented": windows that roll over with the hour, scope filters,
+//! exclusions, limits, and HTTP caching.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Auth, Backend, assert_problem, spawn_app};
+use crate::on_both_backends;
+use crate::popularity::{HOUR, PAST_CACHE, flush, list, pairs, publisher, ranked, register, views};
+
+async fn windows_are_the_last_hours_and_roll_over(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    views(&app, "morning", 3).await;
+    flush(&app).await;
+    app.clock.advance(2 * HOUR);
+    views(&app, "noon", 1).await;
+    flush(&app).await;
+
+    let hour = list(&app, "/v1/sites/demo/popular?window=1h").await;
+    let day = list(&app, "/v1/sites/demo/popular?window=24h").await;
+
+    assert_eq!(hour["window"], "1h");
+    assert_eq!(ranked(&hour), pairs(&[("noon", 1)]));
+    assert_eq!(ranked(&day), pairs(&[("morning", 3), ("noon", 1)]));
+
+    app.clock.advance(24 * HOUR);
+    let day = list(&app, "/v1/sites/demo/popular?window=24h").await;
+    let week = list(&app, "/v1/sites/demo/popular?window=7d").await;
+    assert_eq!(
+        ranked(&day),
+        pairs(&[("noon", 1)]),
+        "the morning left the 24h window"
+    );
+    assert_eq!(ranked(&week), pairs(&[("morning", 3), ("noon", 1)]));
+
+    app.clock.advance(7 * 24 * HOUR);
+    let week = list(&app, "/v1/sites/demo/popular?window=7d").await;
+    assert_eq!(ranked(&week), pairs(&[]));
+}
+
+async fn a_section_tag_or_story_narrows_the_list_and_metadata_comes_along(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    let key = publisher(&app).await;
+    let meta = |title: &str, section: &str, tags: &[&str], story: &str| {
+        json!({"title": title, "url": format!("https://news.example/{title}"), "section": section,
+               "tags": tags, "story": story, "published_at": "2026-03-01T08:00:00Z"})
+    };
+    register(&app, &key, "a", meta("a", "sport", &["cup"], "final")).await;
+    register(&app, &key, "b", meta("b", "economy", &["oil"], "budget")).await;
+    register(&app, &key, "c", meta("c", "sport", &["league"], "derby")).await;
+    views(&app, "a", 2).await;
+    views(&app, "b", 3).await;
+    views(&app, "c", 1).await;
+    flush(&app).await;
+
+    let site = list(&app, "/v1/sites/demo/popular").await;
+    let sport = list(&app, "/v1/sites/demo/popular?section=sport").await;
+    let cup = list(&app, "/v1/sites/demo/popular?tag=cup").await;
+    let budget = list(&app, "/v1/sites/demo/popular?story=budget").await;
+    let empty = list(&app, "/v1/sites/demo/popular?section=culture").await;
+
+    assert_eq!(ranked(&site), pairs(&[("b", 3), ("a", 2), ("c", 1)]));
+    assert_eq!(ranked(&sport), pairs(&[("a", 2), ("c", 1)]));
+    assert_eq!(ranked(&cup), pairs(&[("a", 2)]));
+    assert_eq!(ranked(&budget), pairs(&[("b", 3)]));
+    assert_eq!(ranked(&empty), pairs(&[]));
+    let a = &sport["articles"][0];
+    assert_eq!(a["title"], "a");
+    assert_eq!(a["url"], "https://news.example/a");
+    assert_eq!(a["section"], "sport");
+    assert_eq!(a["story"], "final");
+    assert_eq!(a["published_at"], "2026-03-01T08:00:00Z");
+    assert_eq!(a["comments"], 0);
+}
+
+async fn exclude_and_limit_shape_the_list_and_bad_parameters_are_refused(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    for (i, article) in ["p1", "p2", "p3", "p4"].iter().enumerate() {
+        views(&app, article, 4 - i).await;
+    }
+    flush(&app).await;
+
+    let top2 = list(&app, "/v1/sites/demo/popular?limit=2").await;
+    let without = list(&app, "/v1/sites/demo/popular?exclude=p1,p3&limit=50").await;
+
+    assert_eq!(ranked(&top2), pairs(&[("p1", 4), ("p2", 3)]));
+    assert_eq!(ranked(&without), pairs(&[("p2", 3), ("p4", 1)]));
+    let many = (0..51).map(|i| format!("x{i}")).collect::<Vec<_>>().join(",");
+    let invalid = [
+        "limit=0".to_owned(),
+        "limit=51".to_owned(),
+        "limit=-1".to_owned(),
+        "window=2h".to_owned(),
+        "section=".to_owned(),
+        format!("section={}", "s".repeat(101)),
+        "exclude=a%20b".to_owned(),
+        format!("exclude={many}"),
+    ];
+    for query in invalid {
+        let res = app
+            .get(&format!("/v1/sites/demo/popular?{query}"), &Auth::None)
+            .await;
+        assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    }
+    for (query, code) in [
+        ("section=a&tag=b", "conflicting_scope"),
+        ("limit=ten", "invalid_query"),
+        ("sort=new", "invalid_query"),
+    ] {
+        let res = app
+            .get(&format!("/v1/sites/demo/popular?{query}"), &Auth::None)
+            .await;
+        assert_problem(res, StatusCode::BAD_REQUEST, code).await;
+    }
+    let res = app.get("/v1/sites/nosuch/popular", &Auth::None).await;
+    assert_problem(res, StatusCode::NOT_FOUND, "site_not_found").await;
+}
+
+async fn lists_carry_an_etag_and_answer_304_while_unchanged(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    views(&app, "e1", 2).await;
+    flush(&app).await;
+    let path = "/v1/sites/demo/popular?window=24h";
+
+    let first = app.get(path, &Auth::None).await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let cache_control = first.headers()["cache-control"].to_str().unwrap().to_owned();
+    let again = app
+        .request(reqwest::Method::GET, path, &Auth::None)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(etag.starts_with('"') && etag.len() > 2, "{etag}");
+    let max_age: u32 = cache_control
+        .strip_prefix("public, max-age=")
+        .and_then(|s| s.parse().ok())
+        .expect("public, max-age=N");
+    assert!(max_age <= 30, "{cache_control}");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    views(&app, "e2", 1).await;
+    flush(&app).await;
+    app.clock.advance(PAST_CACHE);
+    let changed = app
+        .request(reqwest::Method::GET, path, &Auth::None)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK, "a changed list is sent again");
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+}
+
+async fn most_commented_counts_the_windows_published_comments(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    app.guest_comment("old", "تعليق قديم على الخبر").await;
+    app.clock.advance(2 * HOUR);
+    for text in ["أول تعليق على هذا الخبر", "تعليق ثان على الخبر نفسه"]
+    {
+        app.guest_comment("busy", text).await;
+    }
+    app.guest_comment("quiet", "تعليق وحيد هنا").await;
+    views(&app, "busy", 2).await;
+    flush(&app).await;
+
+    let hour = list(&app, "/v1/sites/demo/most-commented?window=1h").await;
+    let day = list(&app, "/v1/sites/demo/most-commented").await;
+
+    let comments = |l: &serde_json::Value| -> Vec<(String, i64)> {
+        l["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["article"].as_str().unwrap().to_owned(),
+                    a["comments"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(hour["window"], "1h");
+    assert_eq!(comments(&hour), [("busy".to_owned(), 2), ("quiet".to_owned(), 1)]);
+    assert_eq!(hour["articles"][0]["views"], 2);
+    assert_eq!(day["window"], "24h");
+    assert_eq!(comments(&day).len(), 3);
+    let res = app
+        .get("/v1/sites/demo/most-commented?window=1y", &Auth::None)
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}
+
+on_both_backends!(
+    windows_are_the_last_hours_and_roll_over,
+    a_section_tag_or_story_narrows_the_list_and_metadata_comes_along,
+    exclude_and_limit_shape_the_list_and_bad_parameters_are_refused,
+    lists_carry_an_etag_and_answer_304_while_unchanged,
+    most_commented_counts_the_windows_published_comments,
+);
