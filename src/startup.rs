@@ -84,6 +84,7 @@ impl Application {
             state.settings.clone(),
             state.metrics.clone(),
         );
+        crate::popularity::readership::spawn(state.clone());
         let server = serve(listener, state.clone())?;
         tracing::info!(port, backend = state.shared.name(), "majlis listening");
         Ok(Self { port, server, state })

@@ -12,6 +12,7 @@ mod batch;
 mod bots;
 mod cache;
 mod memory;
+pub mod readership;
 mod redis;
 mod related;
 mod service;

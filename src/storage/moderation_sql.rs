@@ -1,10 +1,12 @@
 //! The SQL of the moderation store, the same text on both back-ends (see `sql.rs`).
 
-/// **The `priority` order's key, in one place.** Today: the filter's score (NULL, for comments
-/// judged before scores were kept, counts as 0); ties go oldest first. The article's current
-/// readership (SPEC §5: a held comment on today's most read article comes first) belongs here
-/// as a factor once the popularity counters are stored where SQL can join them.
-pub(super) const PRIORITY_KEY: &str = "COALESCE(c.score, 0.0)";
+/// **The `priority` order's key, in one place**: the filter's score (NULL, for comments judged
+/// before scores were kept, counts as 0) plus 0.1, times one plus the article's current
+/// readership (its share, 0 to 1, of the site's most read article's views in the last hour,
+/// kept by `popularity::readership`). A held comment on the most read article weighs up to
+/// twice as much (SPEC §5); the 0.1 lets readership order the clean comments that
+/// pre-moderation holds with a score of 0. Ties go oldest first.
+pub(super) const PRIORITY_KEY: &str = "(COALESCE(c.score, 0.0) + 0.1) * (1.0 + ar.readership)";
 
 /// The select of a queue item; `WHERE` and the filters follow.
 pub(super) fn item_select() -> String {

@@ -18,6 +18,9 @@ pub trait PopularityStore: Send + Sync {
         since: OffsetDateTime,
         limit: i64,
     ) -> StoreResult<Vec<(String, i64)>>;
+    /// Replaces the site's readership shares (0 to 1; absent articles get 0), in one
+    /// transaction, for moderation's `priority` order.
+    async fn set_readership(&self, site: &str, shares: &[(String, f64)]) -> StoreResult<()>;
 }
 
 /// Followed by the bound ids and `)`.
@@ -30,6 +33,11 @@ pub(super) const BY_IDS_IN: &str = " AND article_id IN (";
 pub(super) const MOST_COMMENTED: &str = "SELECT article_id, COUNT(*) AS n FROM comments \
      WHERE site = $1 AND status = 'published' AND created_at >= $2 \
      GROUP BY article_id ORDER BY n DESC, article_id LIMIT $3";
+
+pub(super) const READERSHIP_RESET: &str =
+    "UPDATE articles SET readership = 0 WHERE site = $1 AND readership <> 0";
+pub(super) const READERSHIP_SET: &str =
+    "UPDATE articles SET readership = $3 WHERE site = $1 AND article_id = $2";
 
 macro_rules! impl_popularity_store {
     ($store:ident, $db:ty) => {
@@ -65,6 +73,28 @@ macro_rules! impl_popularity_store {
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?)
+            }
+
+            async fn set_readership(
+                &self,
+                site: &str,
+                shares: &[(String, f64)],
+            ) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.write_tx().await?;
+                sqlx::query(super::popularity::READERSHIP_RESET)
+                    .bind(site)
+                    .execute(&mut *tx)
+                    .await?;
+                for (article, share) in shares {
+                    sqlx::query(super::popularity::READERSHIP_SET)
+                        .bind(site)
+                        .bind(article)
+                        .bind(share)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

@@ -20,6 +20,7 @@ mod moderation_audit;
 mod moderation_claims;
 mod moderation_decisions;
 mod moderation_helpers;
+mod moderation_priority;
 mod moderation_queues;
 mod moderation_roles;
 mod moderation_users;
