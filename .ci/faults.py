@@ -9,10 +9,15 @@ The service runs on PostgreSQL + Redis while guests post comments from several t
    when Redis returns `/readyz` recovers without a restart.
 2. PostgreSQL is stopped for a few seconds: posts answer `503` with `Retry-After` (never
    another 5xx), `/readyz` says so, and posting resumes when it returns.
-3. SIGTERM: the service stops within its grace period with exit status 0.
+3. SIGTERM: the service stops within its grace period with exit status 0, and flushes its
+   batch of view beacons: every view answered `204` is in Redis or counted as lost in
+   `majlis_views_lost_total` (only while Redis was down).
+4. SIGKILL of a second instance under beacon load: the views lost are at most those of the
+   last flush interval (250 ms) before the kill.
 
 At the end every comment that was answered `201` must be in the database. Prints the figures
-(requests tried, faults injected, 5xx seen, comments lost) and exits non-zero on any failure.
+(requests tried, faults injected, 5xx seen, comments and views lost) and exits non-zero on any
+failure.
 
 Usage: python3 .ci/faults.py [path to the majlis binary] (default: the debug build).
 """
@@ -34,6 +39,8 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTAGE_SECS = 4
 THREADS = 4
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+FLUSH_INTERVAL = 0.25
 
 
 def free_port():
@@ -78,13 +85,18 @@ class Postgres:
 
 
 class Redis:
-    def __init__(self):
+    """A private server whose data survives its restarts (saved on shutdown into `dir`), so a
+    stop models an outage, not the loss of everything recorded before it."""
+
+    def __init__(self, work):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}"
+        self.dir = os.path.join(work, "redis")
+        os.makedirs(self.dir)
 
     def start(self):
         run("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(self.port),
-            "--save", "", "--appendonly", "no")
+            "--save", "", "--appendonly", "no", "--dir", self.dir)
         deadline = time.time() + 10
         while time.time() < deadline:
             if subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
@@ -94,7 +106,13 @@ class Redis:
         raise RuntimeError("redis did not start")
 
     def stop(self):
-        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True)
+        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "save"], capture_output=True)
+
+    def views(self, site, article):
+        """The all-time views Redis holds for an article (see src/popularity/redis.rs)."""
+        out = subprocess.run(["redis-cli", "-p", str(self.port), "HGET", f"majlis:pop:{{{site}}}:total",
+                              article], capture_output=True, text=True).stdout.strip()
+        return int(out) if out else 0
 
 
 def request(base, method, path, body=None, headers=None, timeout=10):
@@ -119,14 +137,26 @@ def request(base, method, path, body=None, headers=None, timeout=10):
 
 
 class Load:
-    """Guests posting distinct comments until stopped; every answer is recorded."""
+    """Guests posting distinct comments, and readers sending view beacons, until stopped;
+    every answer is recorded."""
 
-    def __init__(self, base):
+    def __init__(self, base, guests=THREADS, readers=1, views_article="faults-views"):
         self.base = base
+        self.views_article = views_article
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.answers = []  # (time, status, retry_after, comment id or None)
-        self.threads = [threading.Thread(target=self.guest, args=(n,)) for n in range(THREADS)]
+        self.beacons = []  # (time, status)
+        self.threads = [threading.Thread(target=self.guest, args=(n,)) for n in range(guests)]
+        self.threads += [threading.Thread(target=self.reader) for _ in range(readers)]
+
+    def reader(self):
+        path = f"/v1/sites/demo/articles/{self.views_article}/views"
+        while not self.stop.is_set():
+            body = {"visitor": uuid.uuid4().hex}
+            status, _, _ = request(self.base, "POST", path, body, {"User-Agent": BROWSER})
+            with self.lock:
+                self.beacons.append((time.time(), status))
 
     def guest(self, n):
         token = None
@@ -190,7 +220,7 @@ def main():
         os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "debug", "majlis")
     binary = os.path.abspath(binary)
     work = tempfile.mkdtemp(prefix="majlis-faults-")
-    pg, redis, service = Postgres(work), Redis(), None
+    pg, redis, service = Postgres(work), Redis(work), None
     failures, faults = [], 0
     try:
         pg.start()
@@ -252,8 +282,9 @@ def main():
                        "posting to resume after PostgreSQL returned")
             time.sleep(1)
 
-        # 3. SIGTERM: a clean stop within the grace period.
+        # 3. SIGTERM: a clean stop within the grace period, flushing the view batch.
         faults += 1
+        views_lost = metric(base, "majlis_views_lost_total", 'site="demo"')
         service.send_signal(signal.SIGTERM)
         try:
             code = service.wait(timeout=20)
@@ -263,6 +294,28 @@ def main():
             failures.append("SIGTERM: still running after 20 s")
             service.kill()
         service = None
+        views_sent = sum(1 for b in load.beacons if b[1] == 204)
+        views_recorded = redis.views("demo", "faults-views")
+        if views_recorded + views_lost != views_sent:
+            failures.append(f"views: {views_sent} answered 204, {views_recorded} recorded, "
+                            f"{views_lost:.0f} counted as lost")
+
+        # 4. SIGKILL of a fresh instance under beacon load.
+        faults += 1
+        service = subprocess.Popen([binary, "serve"], cwd=work, env=env, stdout=log, stderr=log)
+        wait_until(lambda: request(base, "GET", "/readyz")[0] == 200, 60, "the second start")
+        with Load(base, guests=0, readers=2, views_article="faults-kill") as kill_load:
+            time.sleep(2)
+            service.send_signal(signal.SIGKILL)
+            killed_at = time.time()
+        service.wait()
+        service = None
+        answered = [b for b in kill_load.beacons if b[1] == 204 and b[0] <= killed_at]
+        killed_lost = len(answered) - redis.views("demo", "faults-kill")
+        last_interval = sum(1 for b in answered if b[0] > killed_at - 2 * FLUSH_INTERVAL)
+        if killed_lost > last_interval:
+            failures.append(f"SIGKILL lost {killed_lost} views, more than the {last_interval} "
+                            f"answered in the last flush interval")
 
         # Every 201 is in the database.
         created = [a[3] for a in load.answers if a[1] == 201 and a[3]]
@@ -278,6 +331,10 @@ def main():
             "other_5xx": server_errors,
             "faults_injected": faults,
             "comments_lost": lost,
+            "views_answered": views_sent,
+            "views_lost_while_redis_was_down": int(views_lost),
+            "views_lost_to_sigkill": killed_lost,
+            "views_in_the_last_flush_interval_before_sigkill": last_interval,
         }
         print("faults:", json.dumps(figures))
         if lost:
