@@ -15,13 +15,6 @@ mkdirSync(SHOTS, { recursive: true });
 const TIMEOUT = 15000;
 
 let browser;
-// The popularity endpoints come from another branch; until it is merged they answer 404, and
-// the test of the boxes is reported as TODO (run, expected to fail) rather than skipped.
-const openapi = await (await fetch(`${BASE}/openapi.json`)).json();
-const popularity = Object.keys(openapi.paths || {}).some((p) => p.endsWith('/popular'));
-const POPULARITY_TODO = popularity ? false
-  : 'expected to fail until the popularity branch (GET /v1/sites/{site}/popular and …/related) is merged';
-
 before(async () => {
   // launch() runs Chromium on a fresh temporary user-data-dir of its own.
   browser = await chromium.launch({
@@ -544,7 +537,7 @@ test('the boxes render the answer SPEC §6 describes, and stay hidden on 404 and
   }
 });
 
-test('the most-read and related boxes fill', { todo: POPULARITY_TODO }, async () => {
+test('the most-read and related boxes fill', async () => {
   // Readers view both pages, so the views count; the boxes are filled from the service. The
   // service does not count headless browsers (they are bots), so this one says it is Chrome.
   const probe = await browser.newPage();
