@@ -35,8 +35,6 @@ async function open(path, { width = 1280, height = 900, userAgent } = {}) {
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const url = m.location().url || '';
-    // Expected until the popularity branch is merged: its routes (and the view beacon) 404.
-    if (!popularity && /\/(popular|related|views)\b/.test(url)) return;
     errors.push(`console: ${m.text()} ${url}`);
   });
   if (path) await gotoThread(page, path);
