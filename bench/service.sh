@@ -35,6 +35,8 @@ ref_port=$((port + 9))
 prefix="majlis-bench-svc:$$:"
 work="$(mktemp -d)"
 pids=()
+# Extra headers of the wrk runs (none: wrk sends no Accept-Encoding, so nothing is compressed).
+wrk_headers=()
 
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 if ! command -v wrk > /dev/null; then
@@ -144,13 +146,14 @@ rate() {
     perf record -F 499 -g -p "$server" -o "$work/perf-$profile.data" -- sleep "$run_s" > /dev/null 2>&1 &
     perf_pid=$!
   fi
-  wrk -t"$threads" -c"$connections" -d"${run_s}s" --latency "${script[@]}" > "$work/last.txt"
+  wrk -t"$threads" -c"$connections" -d"${run_s}s" --latency "${wrk_headers[@]}" "${script[@]}" > "$work/last.txt"
   if [ -n "$perf_pid" ]; then
     wait "$perf_pid" || true
     # A flat profile: where the service's CPU time went, by library and function.
     { echo "  profile of the service under $profile:"
       perf report -i "$work/perf-$profile.data" --no-children --sort dso,symbol -g none \
-        --percent-limit 1.5 --stdio 2> /dev/null | grep -v '^#' | grep -v '^$' | head -25 | sed 's/^/    /'
+        --percent-limit 1.5 --stdio 2> /dev/null | grep -v '^#' | grep -v '^$' | head -25 \
+        | sed 's/  *- *- *$//; s/  *$//; s/^/    /' | cut -c1-150
     } >&2
   fi
   local non2xx; non2xx="$(awk '/Non-2xx/ { print $NF }' "$work/last.txt")"
@@ -167,11 +170,12 @@ reference_rate() {
   rate "http://127.0.0.1:$ref_port/"
   stop "$ref"
 }
-# latency URL RATE: "p50 / p99" in ms at RATE requests/s with oha.
+# latency URL RATE [ENCODING]: "p50 / p99" in ms at RATE requests/s with oha, which asks for
+# gzip unless told ENCODING (identity: what wrk's runs measured).
 latency() {
   [ -n "$oha" ] || { echo "n/a (no oha)"; return; }
-  "$oha" -z "${run_s}s" -c "$connections" -q "$2" --latency-correction --no-tui --output-format json "$1" > "$work/oha.json" 2> /dev/null \
-    || "$oha" -z "${run_s}s" -c "$connections" -q "$2" --latency-correction --no-tui -j "$1" > "$work/oha.json"
+  "$oha" -z "${run_s}s" -c "$connections" -q "$2" --latency-correction -H "Accept-Encoding: ${3:-gzip, deflate, br}" \
+    --no-tui --output-format json "$1" > "$work/oha.json"
   jq -r '"\(.latencyPercentiles.p50 * 1000 | . * 100 | round / 100) / \(.latencyPercentiles.p99 * 1000 | . * 100 | round / 100) ms (\(.summary.requestsPerSec | round) req/s, success \(.summary.successRate))"' "$work/oha.json"
 }
 metric() { curl -fs "http://127.0.0.1:$1/metrics" | awk -v re="$2" '$0 ~ re { s += $2 } END { printf "%d", s }'; }
@@ -216,7 +220,14 @@ for name in page popular related; do
   declare "peak_$name=$figure"
   ref="$(reference_rate "$work/$name.json")"
   row "GET $name" "$figure" "$ref" "$(ratio "$figure" "$ref")"
+  [ "$name" = page ] && ref_page="$ref"
 done
+# Browsers send Accept-Encoding: the same page, compressed by the service on each request.
+wrk_headers=(-H "Accept-Encoding: gzip, deflate, br")
+profile="GET page, gzip"
+peak_page_gzip="$(rate "$page_url")"
+wrk_headers=()
+row "GET page (Accept-Encoding: gzip)" "$peak_page_gzip" "$ref_page" "$(ratio "$peak_page_gzip" "$ref_page")"
 
 # Comments: one guest, its token from a first post.
 token="$(curl -fs -X POST -H 'Content-Type: application/json' \
@@ -261,8 +272,9 @@ echo "== p50 / p99 at half the peak rate (oha -q, ${duration} s, ${connections} 
 for name in page popular related; do
   url_var="${name}_url"; peak_var="peak_$name"
   half=$((${!peak_var} / 2))
-  echo "GET $name at $half req/s: $(latency "${!url_var}" "$half")" | tee -a "$results"
+  echo "GET $name at $half req/s: $(latency "${!url_var}" "$half" identity)" | tee -a "$results"
 done
+echo "GET page, gzip, at $((peak_page_gzip / 2)) req/s: $(latency "$page_url" $((peak_page_gzip / 2)))" | tee -a "$results"
 echo "peak resident memory (VmHWM): $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$server/status")" \
   | tee -a "$results"
 stop "$server"
