@@ -8,6 +8,9 @@
 //! its rows after stores a page under the old generation, where nobody looks: a page can be
 //! wasted, never served stale.
 //!
+//! Pages are kept as they are sent: plain and gzip-compressed, compressed once when cached,
+//! so a browser's request (which always accepts gzip) costs no compression.
+//!
 //! Writes on this instance bump the generation before their live event goes out
 //! (`live::publish`); writes on other instances arrive as the same live events, through Redis
 //! pub/sub, and bump it here. If this instance misses events (Redis down, or a listener that
@@ -17,7 +20,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use std::io::Write;
+
 use actix_web::web::Bytes;
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use moka::sync::Cache;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -42,8 +49,34 @@ pub struct PageKey {
     limit: i64,
 }
 
+/// A serialized page, plain and gzip-compressed.
+#[derive(Debug, Clone)]
+pub struct CachedPage {
+    pub plain: Bytes,
+    pub gzip: Bytes,
+}
+
+impl CachedPage {
+    pub fn new(plain: Bytes) -> Self {
+        let mut encoder = GzEncoder::new(Vec::with_capacity(plain.len() / 4), Compression::default());
+        // Writing to a Vec cannot fail.
+        let gzip = encoder
+            .write_all(&plain)
+            .and_then(|()| encoder.finish())
+            .unwrap_or_default();
+        Self {
+            plain,
+            gzip: Bytes::from(gzip),
+        }
+    }
+
+    fn weight(&self) -> u32 {
+        u32::try_from(self.plain.len() + self.gzip.len()).unwrap_or(u32::MAX)
+    }
+}
+
 pub struct PageCache {
-    pages: Cache<PageKey, Bytes>,
+    pages: Cache<PageKey, CachedPage>,
     generations: Cache<(String, String), u64>,
     next_generation: AtomicU64,
 }
@@ -53,7 +86,7 @@ impl Default for PageCache {
         Self {
             pages: Cache::builder()
                 .max_capacity(CAPACITY_BYTES)
-                .weigher(|_, page: &Bytes| u32::try_from(page.len()).unwrap_or(u32::MAX))
+                .weigher(|_, page: &CachedPage| page.weight())
                 .time_to_live(TIME_TO_LIVE)
                 .build(),
             generations: Cache::builder().max_capacity(ARTICLES).build(),
@@ -77,11 +110,11 @@ impl PageCache {
         }
     }
 
-    pub fn get(&self, key: &PageKey) -> Option<Bytes> {
+    pub fn get(&self, key: &PageKey) -> Option<CachedPage> {
         self.pages.get(key)
     }
 
-    pub fn insert(&self, key: PageKey, page: Bytes) {
+    pub fn insert(&self, key: PageKey, page: CachedPage) {
         self.pages.insert(key, page);
     }
 
@@ -119,14 +152,14 @@ mod tests {
     fn a_write_to_the_article_hides_its_pages_and_no_other() {
         let cache = PageCache::default();
         let page = |article: &str| cache.key("demo", article, Sort::Newest, None, 20);
-        cache.insert(page("a"), Bytes::from_static(b"a1"));
-        cache.insert(page("b"), Bytes::from_static(b"b1"));
-        assert_eq!(cache.get(&page("a")), Some(Bytes::from_static(b"a1")));
+        cache.insert(page("a"), cached(b"a1"));
+        cache.insert(page("b"), cached(b"b1"));
+        assert_eq!(plain(cache.get(&page("a"))), Some(Bytes::from_static(b"a1")));
 
         cache.invalidate("demo", "a");
 
-        assert_eq!(cache.get(&page("a")), None);
-        assert_eq!(cache.get(&page("b")), Some(Bytes::from_static(b"b1")));
+        assert_eq!(plain(cache.get(&page("a"))), None);
+        assert_eq!(plain(cache.get(&page("b"))), Some(Bytes::from_static(b"b1")));
     }
 
     #[test]
@@ -134,8 +167,30 @@ mod tests {
         let cache = PageCache::default();
         let before = cache.key("demo", "a", Sort::Top, Some("c"), 5);
         cache.invalidate("demo", "a");
-        cache.insert(before.clone(), Bytes::from_static(b"stale"));
+        cache.insert(before.clone(), cached(b"stale"));
 
-        assert_eq!(cache.get(&cache.key("demo", "a", Sort::Top, Some("c"), 5)), None);
+        assert!(
+            cache
+                .get(&cache.key("demo", "a", Sort::Top, Some("c"), 5))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_compressed_page_is_the_plain_one() {
+        let page = CachedPage::new(Bytes::from("{\"comments\": [\"مرحبا\"]}".repeat(50)));
+        let mut decoded = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&page.gzip[..]), &mut decoded)
+            .expect("gzip");
+        assert_eq!(decoded, page.plain);
+        assert!(page.gzip.len() < page.plain.len());
+    }
+
+    fn cached(bytes: &'static [u8]) -> CachedPage {
+        CachedPage::new(Bytes::from_static(bytes))
+    }
+
+    fn plain(page: Option<CachedPage>) -> Option<Bytes> {
+        page.map(|p| p.plain)
     }
 }

@@ -91,7 +91,47 @@ async fn a_signed_in_reader_gets_their_own_page_not_the_cached_one(backend: Back
     assert_eq!(first(&anonymous_page(&app).await)["liked_by_me"], false);
 }
 
+async fn a_browser_gets_the_cached_page_already_compressed(backend: Backend) {
+    // Arrange
+    let app = spawn_app(&backend).await;
+    app.guest_comment(ARTICLE, "تعليق يصل مضغوطاً").await;
+    let path = format!("/v1/sites/demo/articles/{ARTICLE}/comments");
+    let get = |encoding: &'static str| {
+        let req = app.request(reqwest::Method::GET, &path, &Auth::None);
+        async move {
+            let res = req
+                .header("Accept-Encoding", encoding)
+                .send()
+                .await
+                .expect("request");
+            let encoded = res
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap_or("").to_string());
+            (res.status(), encoded, res.bytes().await.expect("body"))
+        }
+    };
+
+    // Act: twice compressed (the second from memory), once refusing gzip.
+    let (status, first_encoding, first) = get("gzip, deflate, br").await;
+    let (_, second_encoding, second) = get("br;q=1.0, gzip;q=0.8").await;
+    let (_, plain_encoding, plain) = get("gzip;q=0, identity").await;
+
+    // Assert: gzip both times, and it is the same page as the plain one.
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first_encoding.as_deref(), Some("gzip"));
+    assert_eq!(second_encoding.as_deref(), Some("gzip"));
+    assert_eq!(plain_encoding, None);
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&second[..]), &mut decoded).expect("gzip");
+    assert_eq!(decoded, plain);
+    assert_eq!(first, second);
+    let page: Value = serde_json::from_slice(&plain).expect("json");
+    assert_eq!(page["total"], 1);
+}
+
 on_both_backends!(
     every_write_shows_on_the_next_anonymous_read,
     a_signed_in_reader_gets_their_own_page_not_the_cached_one,
+    a_browser_gets_the_cached_page_already_compressed,
 );

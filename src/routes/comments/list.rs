@@ -1,5 +1,6 @@
 //! `GET /v1/sites/{site}/articles/{article}/comments`
 
+use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
@@ -7,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{fill_likes, parse_article, view_context};
+use crate::comments::page_cache::CachedPage;
 use crate::comments::view::CommentView;
 use crate::domain::{Cursor, Sort};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -70,7 +72,7 @@ pub async fn list_thread(
             .key(site_id.as_str(), article_id.as_str(), params.sort, cursor, limit)
     });
     if let Some(page) = cache_key.as_ref().and_then(|k| state.pages.get(k)) {
-        return Ok(json(page));
+        return Ok(cached(&req, &page));
     }
     let article = state.store.article(site_id.as_str(), article_id.as_str()).await?;
     let total = article.as_ref().map_or(0, |a| a.comment_count);
@@ -110,12 +112,47 @@ pub async fn list_thread(
         total,
     };
     let page = Bytes::from(serde_json::to_vec(&page).map_err(|e| ApiError::Internal(e.into()))?);
-    if let Some(key) = cache_key {
-        state.pages.insert(key, page.clone());
+    match cache_key {
+        Some(key) => {
+            let page = CachedPage::new(page);
+            state.pages.insert(key, page.clone());
+            Ok(cached(&req, &page))
+        }
+        // A signed-in reader's own page: the `Compress` middleware compresses it if asked.
+        None => Ok(HttpResponse::Ok().content_type("application/json").body(page)),
     }
-    Ok(json(page))
 }
 
-fn json(page: Bytes) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(page)
+/// A cached page, already compressed when the client takes gzip (the `Compress` middleware
+/// leaves a response that has a `Content-Encoding` alone).
+fn cached(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("application/json")
+        .insert_header((header::VARY, "Accept-Encoding"));
+    if accepts_gzip(req) {
+        response
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(page.gzip.clone())
+    } else {
+        response.body(page.plain.clone())
+    }
+}
+
+/// Whether `Accept-Encoding` names gzip (or `*`) without `q=0`.
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
 }
