@@ -57,7 +57,10 @@ pub async fn thread_events(
         };
         std::future::ready(event)
     });
+    // The keep-alive is also how a gone client is noticed: with TCP_NODELAY the first write
+    // after the client left still succeeds (the kernel sends it and gets a reset), and the
+    // next one fails, so a stream is dropped within two intervals.
     Ok(Sse::from_stream(events)
-        .with_keep_alive(Duration::from_secs(15))
+        .with_keep_alive(Duration::from_secs(10))
         .with_retry_duration(Duration::from_secs(3)))
 }
