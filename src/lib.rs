@@ -19,7 +19,7 @@
 //! - `popularity`: view beacons, "most read" windows, related stories: Redis or in-process.
 //! - `metrics`: every Prometheus metric, in one registry per application.
 //! - `demo`: the demo site's seeded content (pages in `routes/demo.rs`, widget in `widget/`).
-//! - `privacy`: the retention job for address hashes.
+//! - `privacy`: the retention job (address hashes, idempotency keys).
 //! - `clock`: the service's "now", movable in tests. `state`: what handlers share.
 //! - `cli`: `serve`, `migrate`, `keys`; `filter_cli`: `filter check | eval | train`. `telemetry`: structured logs.
 

@@ -59,7 +59,7 @@ impl Application {
         let keys = Arc::new(server_keys(&settings, store.as_ref()).await?);
         let screening = Arc::new(Screening::load(store.as_ref(), metrics.clone()).await?);
         screening::spawn_refresher(screening.clone(), store.clone());
-        crate::privacy::spawn_ip_hash_purge(
+        crate::privacy::spawn_retention(
             store.clone(),
             clock.clone(),
             settings.privacy.ip_hash_retention_days,

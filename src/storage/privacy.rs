@@ -1,6 +1,6 @@
 //! Personal data: the keyed hashes of posters' addresses are dropped after the retention period
 //! (`privacy.ip_hash_retention_days`), and a commenter's data can be exported and erased
-//! (SPEC §9, admin only).
+//! (SPEC §9, admin only). Idempotency keys are dropped after a day, like any retention.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -43,6 +43,8 @@ pub struct Erased {
 pub trait PrivacyStore: Send + Sync {
     /// Forgets the address hash of every comment created before `before`; answers how many.
     async fn purge_ip_hashes(&self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// Drops the idempotency keys of comments created before `before`; answers how many.
+    async fn purge_idempotency_keys(&self, before: OffsetDateTime) -> StoreResult<u64>;
     /// The commenter's row, comments (every status, oldest first), likes and reports.
     async fn commenter_data(&self, id: Uuid) -> StoreResult<Option<CommenterData>>;
     /// In one transaction: every comment of the commenter becomes a tombstone without body,
@@ -60,6 +62,8 @@ pub trait PrivacyStore: Send + Sync {
 /// compare times as text.
 pub(super) const PURGE_IP_HASHES: &str =
     "UPDATE comments SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND id < $1";
+/// By the comment's id, for the same reason.
+pub(super) const PURGE_IDEMPOTENCY_KEYS: &str = "DELETE FROM idempotency_keys WHERE comment_id < $1";
 pub(super) const COMMENT_IDS: &str = "SELECT id FROM comments WHERE author_id = $1 ORDER BY id DESC";
 pub(super) const LIKES: &str =
     "SELECT comment_id, created_at FROM likes WHERE commenter_id = $1 ORDER BY created_at, comment_id";
@@ -86,6 +90,14 @@ macro_rules! impl_privacy_store {
             impl PrivacyStore for $store {
                 async fn purge_ip_hashes(&self, before: OffsetDateTime) -> StoreResult<u64> {
                     let done = sqlx::query(p::PURGE_IP_HASHES)
+                        .bind(super::filter::first_id_at(before))
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn purge_idempotency_keys(&self, before: OffsetDateTime) -> StoreResult<u64> {
+                    let done = sqlx::query(p::PURGE_IDEMPOTENCY_KEYS)
                         .bind(super::filter::first_id_at(before))
                         .execute(&self.pool)
                         .await?;

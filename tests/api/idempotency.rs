@@ -208,7 +208,47 @@ async fn a_malformed_key_is_refused(backend: Backend) {
     );
 }
 
+async fn keys_are_kept_for_a_day_then_dropped(backend: Backend) {
+    // Arrange: a comment posted with a key, then 23 hours pass.
+    let app = spawn_app(&backend).await;
+    let guest = another_guest(&app).await;
+    let body = json!({"body": text(1)});
+    let first = json_with(
+        post_with_key(&app, &guest, "kept", "key-day", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let store = app.state.store.as_ref();
+    app.clock.advance(std::time::Duration::from_secs(23 * 3600));
+
+    // Act + Assert: within the day the key is kept and a retry answers the first comment…
+    let kept = majlis::privacy::purge_idempotency_keys(store, &app.clock)
+        .await
+        .expect("purge");
+    assert_eq!(kept, 0);
+    let retry = json_with(
+        post_with_key(&app, &guest, "kept", "key-day", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(retry["id"], first["id"]);
+
+    // …and after it the key is dropped (the same key may then name a new comment).
+    app.clock.advance(std::time::Duration::from_secs(2 * 3600));
+    let dropped = majlis::privacy::purge_idempotency_keys(store, &app.clock)
+        .await
+        .expect("purge");
+    assert_eq!(dropped, 1);
+    let again = majlis::privacy::purge_idempotency_keys(store, &app.clock)
+        .await
+        .expect("purge");
+    assert_eq!(again, 0, "the purge is idempotent");
+    let page = app.thread("demo", "kept", "", &Auth::None).await;
+    assert_eq!(page["total"], 1, "the comment itself stays: {page}");
+}
+
 on_both_backends!(
+    keys_are_kept_for_a_day_then_dropped,
     a_retry_with_the_same_key_creates_one_comment,
     concurrent_retries_with_one_key_create_one_comment,
     the_same_key_for_another_comment_is_refused,
