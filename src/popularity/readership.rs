@@ -9,7 +9,9 @@ use super::{Scope, Window};
 use crate::state::AppState;
 use crate::storage::StoreResult;
 
-const EVERY: Duration = Duration::from_secs(10);
+/// As often as the rankings it reads can change (they are cached 30 s): a shorter round would
+/// only write the same shares again.
+const EVERY: Duration = Duration::from_secs(30);
 /// Articles per site that get a share; the rest count as unread.
 const DEPTH: usize = 50;
 

@@ -83,7 +83,8 @@ macro_rules! impl_privacy_store {
             use uuid::Uuid;
             use $crate::storage::privacy as p;
             use $crate::storage::{
-                Actor, CommenterData, Erased, NewAudit, PrivacyStore, Store, StoreError, StoreResult, sql,
+                Actor, CommenterData, Erased, ModerationStore, NewAudit, PrivacyStore, Store, StoreError,
+                StoreResult, sql,
             };
 
             #[async_trait::async_trait]
@@ -108,14 +109,9 @@ macro_rules! impl_privacy_store {
                     let Some(commenter) = self.commenter(id).await? else {
                         return Ok(None);
                     };
-                    let ids: Vec<Uuid> = sqlx::query_scalar(p::COMMENT_IDS)
-                        .bind(id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                    let mut comments = Vec::with_capacity(ids.len());
-                    for comment in ids.into_iter().rev() {
-                        comments.extend(self.comment(comment).await?);
-                    }
+                    // Every one, in one query (the history view's, newest first).
+                    let mut comments = self.commenter_comments(id, i64::MAX).await?;
+                    comments.reverse();
                     let likes = sqlx::query_as(p::LIKES)
                         .bind(id)
                         .fetch_all(&self.pool)

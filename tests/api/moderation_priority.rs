@@ -89,7 +89,7 @@ async fn a_held_comment_on_the_most_read_article_comes_first(backend: Backend) {
     );
 
     // Act: ten readers on the busy article, one on the quiet one; readership is refreshed
-    // (as the background round does every 10 s).
+    // (as the background round does every 30 s).
     readers(&app, "busy", 10).await;
     readers(&app, "quiet", 1).await;
     flush(&app).await;
