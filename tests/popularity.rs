@@ -36,7 +36,7 @@ fn view(article: &str, visitor: &str, scopes: &[&str], at: OffsetDateTime) -> Vi
         site: "demo".into(),
         article: article.into(),
         visitor: visitor.into(),
-        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        scopes: Arc::new(scopes.iter().map(|s| (*s).to_owned()).collect()),
         at,
     }
 }

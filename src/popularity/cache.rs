@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use time::{Duration, OffsetDateTime};
 
 /// Keys come partly from query strings (`section=…`), so the map is bounded: past this many
-/// entries, stale ones go, and if that is not enough, all of them.
+/// entries (unless `bounded` says otherwise), stale ones go, and if that is not enough, all
+/// of them.
 const MAX_ENTRIES: usize = 10_000;
 
 /// How long other callers wait on a recomputation in progress before trying their own.
@@ -26,13 +27,20 @@ struct Entry<V> {
 
 pub struct TtlCache<K, V> {
     ttl: Duration,
+    max_entries: usize,
     entries: Mutex<HashMap<K, Entry<V>>>,
 }
 
 impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
     pub fn new(ttl: Duration) -> Self {
+        Self::bounded(ttl, MAX_ENTRIES)
+    }
+
+    /// A cache of at most `max_entries`, for values too big to keep `MAX_ENTRIES` of.
+    pub fn bounded(ttl: Duration, max_entries: usize) -> Self {
         Self {
             ttl,
+            max_entries: max_entries.max(1),
             entries: Mutex::new(HashMap::new()),
         }
     }
@@ -40,10 +48,10 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
     pub fn put(&self, key: K, value: V, now: OffsetDateTime) -> Arc<V> {
         let value = Arc::new(value);
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
+        if entries.len() >= self.max_entries && !entries.contains_key(&key) {
             let ttl = self.ttl;
             entries.retain(|_, e| now - e.at < ttl);
-            if entries.len() >= MAX_ENTRIES {
+            if entries.len() >= self.max_entries {
                 entries.clear();
             }
         }

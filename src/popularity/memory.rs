@@ -55,7 +55,7 @@ impl Inner {
         }
         self.seen.insert(seen_key, now + DEDUPE_SECS);
         let hour = hour_of(v.at);
-        for scope in &v.scopes {
+        for scope in v.scopes.iter() {
             *self
                 .buckets
                 .entry((v.site.clone(), scope.clone(), hour))

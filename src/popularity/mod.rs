@@ -24,7 +24,7 @@ pub use self::bots::Bots;
 pub use self::memory::MemoryViews;
 pub use self::redis::RedisViews;
 pub use self::related::{CO_READ_WEIGHT, rank_related};
-pub use self::service::{Popularity, PopularitySettings, Unavailable};
+pub use self::service::{Popularity, PopularitySettings, SentList, Unavailable};
 pub use crate::counters::BackendError;
 
 /// One count per visitor and article per this many seconds.
@@ -107,8 +107,9 @@ pub struct View {
     pub article: String,
     /// A keyed hash (hex): never the client's own id or address.
     pub visitor: String,
-    /// Keys of the scopes it counts in (`Scope::key`), the site's always first.
-    pub scopes: Vec<String>,
+    /// Keys of the scopes it counts in (`Scope::key`), the site's always first; shared with
+    /// the article's cached scopes, so a beacon copies no strings for them.
+    pub scopes: std::sync::Arc<Vec<String>>,
     /// When the beacon arrived (the app's clock), which decides its hour bucket.
     pub at: OffsetDateTime,
 }

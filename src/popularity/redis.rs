@@ -146,7 +146,7 @@ impl ViewCounters for RedisViews {
                     .arg(&v.visitor)
                     .arg(&v.article)
                     .arg(v.scopes.len())
-                    .arg(&v.scopes);
+                    .arg(v.scopes.as_slice());
             }
             pipe.invoke_script(&invocation);
         }

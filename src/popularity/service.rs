@@ -25,6 +25,11 @@ pub const FLUSH_CHUNK: usize = 500;
 /// How long an article's scopes (section, tags, story) are reused for its views: a CMS
 /// update reaches the counting within this long.
 const SCOPES_TTL_SECS: i64 = 60;
+/// How long a list as sent (`popular`, `related`) is reused for the same URL: readers of a
+/// front page all ask for the same few lists, and building one costs a store query or two.
+const LIST_TTL_SECS: i64 = 5;
+/// Lists kept: each is at most ~10 KB (50 articles), so this bounds them to ~10 MB.
+const MAX_LISTS: usize = 1_000;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
@@ -47,6 +52,12 @@ impl Default for PopularitySettings {
     }
 }
 
+/// A list as sent: its JSON body and `ETag`.
+pub struct SentList {
+    pub json: actix_web::web::Bytes,
+    pub etag: String,
+}
+
 /// The counters failed and nothing was cached: `503` with `Retry-After`.
 #[derive(Debug, thiserror::Error)]
 #[error("popularity counters unavailable")]
@@ -67,6 +78,8 @@ pub struct Popularity {
     rankings: TtlCache<(String, String, Window), Ranking>,
     co_reads: TtlCache<(String, String), Ranking>,
     scopes: TtlCache<(String, String), Vec<String>>,
+    /// Lists as sent, by URL (path and query): their JSON and `ETag`.
+    pub lists: TtlCache<String, SentList>,
     bots: Bots,
     metrics: Metrics,
     flush_interval: Duration,
@@ -84,6 +97,7 @@ impl Popularity {
             rankings: TtlCache::new(ttl),
             co_reads: TtlCache::new(ttl),
             scopes: TtlCache::new(time::Duration::seconds(SCOPES_TTL_SECS)),
+            lists: TtlCache::bounded(ttl.min(time::Duration::seconds(LIST_TTL_SECS)), MAX_LISTS),
             bots: Bots::builtin(),
             metrics,
             flush_interval: Duration::from_millis(settings.flush_interval_ms.max(1)),

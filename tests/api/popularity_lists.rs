@@ -195,7 +195,36 @@ async fn most_commented_counts_the_windows_published_comments(backend: Backend) 
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 }
 
+/// A list as sent is reused for the same URL a few seconds (the server builds it once for a
+/// burst of readers), so a CMS edit shows in it within that time, not at once.
+async fn a_list_is_reused_for_a_few_seconds_then_rebuilt(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    let key = publisher(&app).await;
+    let meta = |title: &str| json!({"title": title, "section": "sport"});
+    register(&app, &key, "a", meta("before")).await;
+    views(&app, "a", 2).await;
+    flush(&app).await;
+    let path = "/v1/sites/demo/popular?section=sport";
+
+    let first = list(&app, path).await;
+    register(&app, &key, "a", meta("after")).await;
+    let soon = list(&app, path).await;
+    let other_url = list(&app, "/v1/sites/demo/popular?section=sport&limit=5").await;
+    app.clock.advance(std::time::Duration::from_secs(6));
+    let later = list(&app, path).await;
+
+    assert_eq!(first["articles"][0]["title"], "before");
+    assert_eq!(soon, first, "the same URL within 5 s gets the list as sent");
+    assert_eq!(
+        other_url["articles"][0]["title"], "after",
+        "another URL is built anew"
+    );
+    assert_eq!(later["articles"][0]["title"], "after", "rebuilt after 5 s");
+    assert_eq!(ranked(&later), pairs(&[("a", 2)]));
+}
+
 on_both_backends!(
+    a_list_is_reused_for_a_few_seconds_then_rebuilt,
     windows_are_the_last_hours_and_roll_over,
     a_section_tag_or_story_narrows_the_list_and_metadata_comes_along,
     exclude_and_limit_shape_the_list_and_bad_parameters_are_refused,

@@ -10,6 +10,7 @@ pub mod views;
 use std::collections::HashMap;
 
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -17,12 +18,12 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
-use crate::popularity::Window;
+use crate::popularity::{SentList, Window};
 use crate::state::AppState;
 
-/// Browsers and CDNs may reuse a list this long (seconds); the server recomputes its windows
-/// every 30 s at most, so a list is never more than 45 s behind.
-pub const MAX_AGE_SECS: u32 = 15;
+/// Browsers and CDNs may reuse a list 15 s; the server recomputes its windows every 30 s and
+/// reuses a list it sent for 5 s at most, so a list is never more than 50 s behind.
+const CACHE_CONTROL: &str = "public, max-age=15";
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 50;
 
@@ -92,32 +93,59 @@ pub async fn with_metadata(
     })
 }
 
+/// The list this URL answered within the last few seconds (`Popularity::lists`), else the
+/// one `build` makes, then kept: a front page's readers all ask for the same few lists, and
+/// each build costs a store query or two. Parameters are checked before, so `build` fails
+/// only when the store or the counters do; the last list is then served however old.
+pub async fn serve_list(
+    req: &HttpRequest,
+    state: &AppState,
+    build: impl Future<Output = ApiResult<ArticleList>>,
+) -> ApiResult<HttpResponse> {
+    let url = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
+    let sent = state
+        .popularity
+        .lists
+        .get_or(url, state.clock.now(), async { sent_list(&build.await?) })
+        .await?;
+    Ok(cached_json(req, &sent))
+}
+
+fn sent_list(list: &ArticleList) -> ApiResult<SentList> {
+    let json = serde_json::to_vec(list).map_err(|e| ApiError::Internal(e.into()))?;
+    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&json)[..12]));
+    Ok(SentList {
+        json: Bytes::from(json),
+        etag,
+    })
+}
+
 /// `200` with the list, its `ETag` and `Cache-Control`; `304` when `If-None-Match` names
 /// the same `ETag`.
-pub fn cached_json(req: &HttpRequest, list: &ArticleList) -> ApiResult<HttpResponse> {
-    let body = serde_json::to_vec(list).map_err(|e| ApiError::Internal(e.into()))?;
-    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..12]));
-    let cache_control = format!("public, max-age={MAX_AGE_SECS}");
+fn cached_json(req: &HttpRequest, sent: &SentList) -> HttpResponse {
     let matches = req
         .headers()
         .get_all(header::IF_NONE_MATCH)
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == etag || t == "*");
+        .any(|t| t == sent.etag || t == "*");
     let mut response = if matches {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
     response
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, cache_control));
-    Ok(if matches {
+        .insert_header((header::ETAG, sent.etag.as_str()))
+        .insert_header((header::CACHE_CONTROL, CACHE_CONTROL));
+    if matches {
         response.finish()
     } else {
-        response.content_type("application/json").body(body)
-    })
+        response.content_type("application/json").body(sent.json.clone())
+    }
 }
 
 /// `window=` (default `24h`).

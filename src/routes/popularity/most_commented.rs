@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{ArticleList, cached_json, parse_limit, parse_window, with_metadata};
+use super::{ArticleList, parse_limit, parse_window, serve_list, with_metadata};
 use crate::error::{ApiResult, Problem};
 use crate::popularity::Scope;
 use crate::state::AppState;
@@ -39,28 +39,30 @@ pub async fn most_commented(
     let limit = parse_limit(params.limit)?;
     let now = state.clock.now();
     let since = now - time::Duration::hours(window.hours());
-    let counts = state
-        .store
-        .most_commented(site_id.as_str(), since, i64::try_from(limit).unwrap_or(10))
-        .await?;
-    let views = state
-        .popularity
-        .ranking(site_id.as_str(), &Scope::Site, window, now)
-        .await
-        .ok();
-    let views_of = |a: &str| {
-        views
-            .as_ref()
-            .and_then(|r| r.iter().find(|(id, _)| id == a))
-            .map_or(0, |(_, n)| *n)
+    let build = async {
+        let counts = state
+            .store
+            .most_commented(site_id.as_str(), since, i64::try_from(limit).unwrap_or(10))
+            .await?;
+        let views = state
+            .popularity
+            .ranking(site_id.as_str(), &Scope::Site, window, now)
+            .await
+            .ok();
+        let views_of = |a: &str| {
+            views
+                .as_ref()
+                .and_then(|r| r.iter().find(|(id, _)| id == a))
+                .map_or(0, |(_, n)| *n)
+        };
+        let ranked = counts
+            .into_iter()
+            .map(|(a, n)| {
+                let v = views_of(&a);
+                (a, v, Some(n))
+            })
+            .collect();
+        with_metadata(&state, site_id.as_str(), window, ranked).await
     };
-    let ranked = counts
-        .into_iter()
-        .map(|(a, n)| {
-            let v = views_of(&a);
-            (a, v, Some(n))
-        })
-        .collect();
-    let list = with_metadata(&state, site_id.as_str(), window, ranked).await?;
-    cached_json(&req, &list)
+    serve_list(&req, &state, build).await
 }

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{ArticleList, MAX_LIMIT, cached_json, parse_limit, parse_window, with_metadata};
+use super::{ArticleList, MAX_LIMIT, parse_limit, parse_window, serve_list, with_metadata};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::popularity::Scope;
 use crate::routes::comments::parse_article;
@@ -49,18 +49,20 @@ pub async fn popular(
     let limit = parse_limit(params.limit)?;
     let scope = parse_scope(&params)?;
     let exclude = parse_exclude(params.exclude.as_deref())?;
-    let ranking = state
-        .popularity
-        .ranking(site_id.as_str(), &scope, window, state.clock.now())
-        .await?;
-    let ranked = ranking
-        .iter()
-        .filter(|(a, _)| !exclude.contains(a.as_str()))
-        .take(limit)
-        .map(|(a, n)| (a.clone(), *n, None))
-        .collect();
-    let list = with_metadata(&state, site_id.as_str(), window, ranked).await?;
-    cached_json(&req, &list)
+    let build = async {
+        let ranking = state
+            .popularity
+            .ranking(site_id.as_str(), &scope, window, state.clock.now())
+            .await?;
+        let ranked = ranking
+            .iter()
+            .filter(|(a, _)| !exclude.contains(a.as_str()))
+            .take(limit)
+            .map(|(a, n)| (a.clone(), *n, None))
+            .collect();
+        with_metadata(&state, site_id.as_str(), window, ranked).await
+    };
+    serve_list(&req, &state, build).await
 }
 
 fn parse_scope(params: &PopularParams) -> ApiResult<Scope> {

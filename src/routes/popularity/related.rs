@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{ArticleList, cached_json, parse_limit, with_metadata};
+use super::{ArticleList, parse_limit, serve_list, with_metadata};
 use crate::error::{ApiResult, Problem};
 use crate::popularity::{Scope, Window, rank_related};
 use crate::routes::comments::parse_article;
@@ -43,37 +43,39 @@ pub async fn related(
     let limit = parse_limit(params.limit)?;
     let (site, article) = (site_id.as_str(), article_id.as_str());
     let now = state.clock.now();
-    let meta = state.store.article(site, article).await?;
-    let mut scopes: Vec<Vec<Scope>> = vec![Vec::new(), Vec::new(), Vec::new()];
-    if let Some(meta) = &meta {
-        scopes[0].extend(meta.story.clone().map(Scope::Story));
-        scopes[1].extend(meta.tag_list().into_iter().map(Scope::Tag));
-        scopes[2].extend(meta.section.clone().map(Scope::Section));
-    }
-    let popularity = &state.popularity;
-    let mut views: HashMap<String, u64> = HashMap::new();
-    let mut tiers: Vec<Vec<String>> = Vec::new();
-    for tier_scopes in scopes {
-        let mut tier = Vec::new();
-        for scope in tier_scopes {
-            let ranking = popularity.ranking(site, &scope, Window::Day, now).await?;
-            take_views(&mut views, &ranking);
-            tier.extend(ranking.iter().map(|(a, _)| a.clone()));
+    let build = async {
+        let meta = state.store.article(site, article).await?;
+        let mut scopes: Vec<Vec<Scope>> = vec![Vec::new(), Vec::new(), Vec::new()];
+        if let Some(meta) = &meta {
+            scopes[0].extend(meta.story.clone().map(Scope::Story));
+            scopes[1].extend(meta.tag_list().into_iter().map(Scope::Tag));
+            scopes[2].extend(meta.section.clone().map(Scope::Section));
         }
-        tiers.push(tier);
-    }
-    let also_read = popularity.also_read(site, article, now).await?;
-    tiers.push(also_read.iter().map(|(a, _)| a.clone()).collect());
-    let site_ranking = popularity.ranking(site, &Scope::Site, Window::Day, now).await?;
-    take_views(&mut views, &site_ranking);
-    tiers.push(site_ranking.iter().map(|(a, _)| a.clone()).collect());
-    let co_reads: HashMap<String, u64> = also_read.iter().cloned().collect();
-    let ranked = rank_related(article, &tiers, &views, &co_reads, limit)
-        .into_iter()
-        .map(|(a, n)| (a, n, None))
-        .collect();
-    let list = with_metadata(&state, site, Window::Day, ranked).await?;
-    cached_json(&req, &list)
+        let popularity = &state.popularity;
+        let mut views: HashMap<String, u64> = HashMap::new();
+        let mut tiers: Vec<Vec<String>> = Vec::new();
+        for tier_scopes in scopes {
+            let mut tier = Vec::new();
+            for scope in tier_scopes {
+                let ranking = popularity.ranking(site, &scope, Window::Day, now).await?;
+                take_views(&mut views, &ranking);
+                tier.extend(ranking.iter().map(|(a, _)| a.clone()));
+            }
+            tiers.push(tier);
+        }
+        let also_read = popularity.also_read(site, article, now).await?;
+        tiers.push(also_read.iter().map(|(a, _)| a.clone()).collect());
+        let site_ranking = popularity.ranking(site, &Scope::Site, Window::Day, now).await?;
+        take_views(&mut views, &site_ranking);
+        tiers.push(site_ranking.iter().map(|(a, _)| a.clone()).collect());
+        let co_reads: HashMap<String, u64> = also_read.iter().cloned().collect();
+        let ranked = rank_related(article, &tiers, &views, &co_reads, limit)
+            .into_iter()
+            .map(|(a, n)| (a, n, None))
+            .collect();
+        with_metadata(&state, site, Window::Day, ranked).await
+    };
+    serve_list(&req, &state, build).await
 }
 
 /// An article's 24-hour views: the largest count any ranking gives it (the site's counts

@@ -72,7 +72,7 @@ pub async fn record_view(
         site: site.to_owned(),
         article: article_id.as_str().to_owned(),
         visitor,
-        scopes: scopes.as_ref().clone(),
+        scopes,
         at: now,
     });
     Ok(HttpResponse::NoContent().finish())
