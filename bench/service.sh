@@ -11,7 +11,7 @@
 # the scaling runs (comments per article, articles, instances).
 #
 #   bash bench/service.sh
-#   DURATION=10 SHORT=5 CONNECTIONS=64 THREADS=1 PG=postgres://postgres@127.0.0.1:5432 \
+#   DURATION=10 SHORT=5 CONNECTIONS=64 GUESTS=2000 THREADS=1 PG=postgres://postgres@127.0.0.1:5432 \
 #     REDIS_URL=redis://127.0.0.1:6379 bash bench/service.sh
 # SCALING=0 skips the scaling runs; PERF=1 prints a flat profile (perf) of the service in each
 # main run;
@@ -21,6 +21,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 duration="${DURATION:-10}"
 short="${SHORT:-5}"
 connections="${CONNECTIONS:-64}"
+guests="${GUESTS:-2000}"
 threads="${THREADS:-1}"
 pg="${PG:-postgres://postgres@127.0.0.1:5432}"
 db="majlis_bench"
@@ -34,6 +35,9 @@ port2=$((port + 1))
 ref_port=$((port + 9))
 prefix="majlis-bench-svc:$$:"
 work="$(mktemp -d)"
+# Readers reach the service through a proxy at 127.0.0.1 (as behind a load balancer), so each
+# bench guest can come from its own address.
+printf '[server]\ntrusted_proxies = ["127.0.0.1"]\n' > "$work/local.toml"
 pids=()
 # Extra headers of the wrk runs (none: wrk sends no Accept-Encoding, so nothing is compressed).
 wrk_headers=()
@@ -118,20 +122,39 @@ function request()
   return wrk.format(nil, "/v1/sites/demo/articles/a" .. (1 + (n * 7919) % articles) .. "/views", nil, body)
 end
 LUA
-# Comments: one guest (its token as `-- TOKEN`), a distinct body each time, through the filter.
+# Comments: GUESTS guests (their tokens, one per line, in the file given as `-- FILE`), each
+# behind its own address (X-Forwarded-For from the trusted proxy at 127.0.0.1), each text a
+# different draw of words, as comments from many readers are: one guest posting a thousand
+# near-identical comments a second is a flood, and the filter classes it as spam.
 cat > "$work/comments.lua" << 'LUA'
 local threads = 0
 function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+local words = { "الحكومة", "القرار", "الاقتصاد", "الأسعار", "المواطن", "الرواتب", "المدارس",
+  "الطرق", "المستشفى", "البلدية", "الانتخابات", "البرلمان", "الوزير", "الميزانية", "الكهرباء",
+  "المياه", "الشباب", "العمل", "الصحافة", "المنتخب", "المباراة", "المدرب", "الجمهور", "الموسم",
+  "جيد", "متأخر", "ضروري", "واضح", "مفيد", "صعب", "أتفق", "أختلف", "ربما", "لكن", "أيضا",
+  "أرجو", "شكرا", "للكاتب", "المقال", "التفاصيل" }
 function init(args)
   n = 0
+  seed = 12345 + 7919 * tid
+  tokens = {}
+  for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["Authorization"] = "Guest " .. args[1]
+end
+local function draw(k)
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  return seed % k
 end
 function request()
   n = n + 1
-  local body = '{"body":"تعليق للقياس ' .. tid .. ' ' .. n .. ': أظن أن الخبر يحتاج إلى مصادر أخرى قبل الحكم عليه، رقم ' .. (n * 7919 % 100003) .. '","form_ms":6000}'
-  return wrk.format(nil, "/v1/sites/demo/articles/a" .. (1 + (n * 31) % 10000) .. "/comments", nil, body)
+  local g = draw(#tokens) + 1
+  local text = {}
+  for i = 1, 12 do text[i] = words[draw(#words) + 1] end
+  local body = '{"body":"تعليق للقياس: ' .. table.concat(text, " ") .. '","form_ms":6000}'
+  local headers = { ["Authorization"] = "Guest " .. tokens[g],
+                    ["X-Forwarded-For"] = "10.7." .. math.floor(g / 256) .. "." .. (g % 256) }
+  return wrk.format(nil, "/v1/sites/demo/articles/a" .. (1 + draw(10000)) .. "/comments", headers, body)
 end
 LUA
 
@@ -229,10 +252,16 @@ peak_page_gzip="$(rate "$page_url")"
 wrk_headers=()
 row "GET page (Accept-Encoding: gzip)" "$peak_page_gzip" "$ref_page" "$(ratio "$peak_page_gzip" "$ref_page")"
 
-# Comments: one guest, its token from a first post.
-token="$(curl -fs -X POST -H 'Content-Type: application/json' \
-  -d '{"body":"أول تعليق للقياس","author_name":"قارئ القياس","form_ms":6000}' \
-  "$base/articles/a9999/comments" | jq -r .guest_token)"
+# Comments: the guests first, each with its first comment (which gives its token).
+new_guest() {
+  curl -fs -X POST -H 'Content-Type: application/json' -H "X-Forwarded-For: 10.7.$(($1 / 256)).$(($1 % 256))" \
+    -d "{\"body\":\"أول تعليق للقارئ $1\",\"author_name\":\"قارئ $1\",\"form_ms\":6000}" \
+    "$2/articles/a9999/comments" | jq -r .guest_token
+}
+export -f new_guest
+seq "$guests" | xargs -P 4 -I{} bash -c "new_guest {} $base" > "$work/tokens.txt"
+[ "$(grep -c . "$work/tokens.txt")" = "$guests" ] || { echo "could not create $guests guests" >&2; exit 1; }
+token="$work/tokens.txt"
 before="$(psql "$db_url" -Atc "SELECT count(*) FROM comments")"
 profile="POST a comment"
 posts="$(rate "http://127.0.0.1:$port" "$work/comments.lua" "$token")"

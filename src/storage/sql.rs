@@ -457,6 +457,16 @@ macro_rules! impl_store {
                     article: &str,
                     now: OffsetDateTime,
                 ) -> StoreResult<Article> {
+                    // Read first: nearly every comment goes to an article that exists, and
+                    // the read is one round trip where the insert-then-read is two.
+                    let existing = sqlx::query_as(sql::ARTICLE_GET)
+                        .bind(site)
+                        .bind(article)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    if let Some(existing) = existing {
+                        return Ok(existing);
+                    }
                     sqlx::query(sql::ARTICLE_ENSURE)
                         .bind(site)
                         .bind(article)
