@@ -244,6 +244,17 @@ mod tests {
     }
 
     #[test]
+    fn a_redis_cluster_password_is_never_printed() {
+        let s = RedisSettings {
+            url: Some("redis+cluster://me:hunter2@r1:7000,r2:7000".into()),
+            namespace: default_namespace(),
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("me:***@r1:7000,r2:7000"), "{shown}");
+    }
+
+    #[test]
     fn the_compiled_in_defaults_declare_the_demo_site() {
         let s = Settings::defaults().expect("defaults parse");
         let demo = s.site("demo").expect("demo site");

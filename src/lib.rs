@@ -17,6 +17,7 @@
 //! - `storage`: the `Store` trait, PostgreSQL and SQLite implementations.
 //! - `counters`: shared state (rate limits, live events): Redis or in-process.
 //! - `popularity`: view beacons, "most read" windows, related stories: Redis or in-process.
+//! - `redis_link`: the one way to reach Redis, one server or a Redis Cluster.
 //! - `metrics`: every Prometheus metric, in one registry per application.
 //! - `demo`: the demo site's seeded content (pages in `routes/demo.rs`, widget in `widget/`).
 //! - `privacy`: the retention job (address hashes, idempotency keys).
@@ -39,6 +40,7 @@ pub mod middleware;
 pub mod moderation;
 pub mod popularity;
 pub mod privacy;
+pub mod redis_link;
 pub mod routes;
 pub mod screening;
 pub mod startup;

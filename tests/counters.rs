@@ -10,9 +10,12 @@ use std::time::Duration;
 
 use majlis::counters::{LiveEvent, MemoryState, RateDecision, RateLimit, RedisState, SharedState};
 use majlis::metrics::Metrics;
+use majlis::redis_link::{Target, Timeouts};
 use tokio::sync::broadcast;
 
 // A crate root resolves `mod` next to itself; keep the module beside its suite instead.
+#[path = "counters/cluster_failover.rs"]
+mod cluster_failover;
 #[path = "counters/outage.rs"]
 mod outage;
 
@@ -316,9 +319,14 @@ async fn a_redis_bucket_expires_once_it_is_full_again() {
         )
         .await;
 
-    let client = redis::Client::open(url.as_str()).expect("client");
-    let mut conn = client
-        .get_multiplexed_async_connection()
+    // Through the service's own link, so the test reads the key on a cluster too.
+    let timeouts = Timeouts {
+        response: Duration::from_secs(1),
+        connection: Duration::from_secs(1),
+    };
+    let mut conn = Target::parse(&url)
+        .expect("test Redis URL")
+        .connect(timeouts)
         .await
         .expect("connection");
     let ttl: i64 = redis::cmd("PTTL")

@@ -239,3 +239,39 @@ async fn a_reread_moves_the_article_to_the_front_without_pairing_it_with_itself(
         assert_eq!(c.totals("demo", &["a".into()]).await.unwrap(), [2]);
     }
 }
+
+#[tokio::test]
+async fn one_batch_records_the_views_of_many_sites_each_in_its_own() {
+    // On Redis Cluster the sites' keys hash to different slots (so, with three masters,
+    // mostly to different nodes): one batch must still reach them all.
+    let sites: Vec<String> = (0..12).map(|n| format!("site-{n}")).collect();
+    for c in backends().await {
+        let batch: Vec<View> = sites
+            .iter()
+            .flat_map(|site| {
+                ["v1", "v2"].map(|visitor| View {
+                    site: site.clone(),
+                    ..site_view("shared", visitor, T0)
+                })
+            })
+            .collect();
+
+        let got = c.record(&batch).await.unwrap();
+
+        assert_eq!(got, vec![true; batch.len()], "{}", c.name());
+        for site in &sites {
+            assert_eq!(
+                c.ranking(site, "site", 1, T0, 10).await.unwrap(),
+                pairs(&[("shared", 2)]),
+                "{}: {site}",
+                c.name()
+            );
+            assert_eq!(
+                c.totals(site, &["shared".into()]).await.unwrap(),
+                [2],
+                "{}",
+                c.name()
+            );
+        }
+    }
+}

@@ -1,19 +1,22 @@
 //! Shared state in Redis, so every instance sees the same rate-limit buckets and live events.
 //!
-//! Commands go through one `ConnectionManager` (multiplexed, reconnecting, cheap to clone).
-//! Events arrive on a dedicated pub/sub connection owned by a background task, which relays
-//! them into a local broadcast channel and resubscribes, forever, when the connection drops.
+//! Commands go through one `redis_link::Commands` (one server or a cluster; multiplexed,
+//! reconnecting, cheap to clone). Every call touches one key, so it runs unchanged on Redis
+//! Cluster. Events arrive on a dedicated pub/sub connection owned by a background task, which
+//! relays them into a local broadcast channel and resubscribes, forever, when the connection
+//! drops (on a cluster, to the next listed node: a `PUBLISH` anywhere reaches every node).
 //! Every failed Redis call is counted in `majlis_backend_errors_total{backend="redis"}` here,
 //! so callers must not count it again.
 
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
 use async_trait::async_trait;
 use futures_util::StreamExt as _;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSub};
-use redis::{Client, Msg, Script};
+use redis::aio::PubSub;
+use redis::{Msg, Script};
 use tokio::sync::broadcast;
 use tokio::task::AbortHandle;
 use tokio::time::{Instant, sleep, timeout};
@@ -22,6 +25,7 @@ use super::{
     BackendError, EVENT_CHANNEL_CAPACITY, LiveEvent, MemoryState, RateDecision, RateLimit, SharedState,
 };
 use crate::metrics::Metrics;
+use crate::redis_link::{Commands, Target, Timeouts};
 
 /// Every key and the event channel start with the namespace (`redis.namespace`, default
 /// `majlis:`), so several deployments (or test runs) can share one Redis.
@@ -72,7 +76,7 @@ return 0
 ";
 
 pub struct RedisState {
-    commands: ConnectionManager,
+    commands: Commands,
     gcra: Script,
     events: broadcast::Sender<LiveEvent>,
     fallback: MemoryState,
@@ -94,33 +98,29 @@ impl RedisState {
     /// As `connect`, with every key and the channel under `namespace`.
     pub async fn connect_in(url: &str, namespace: &str, metrics: Metrics) -> anyhow::Result<Self> {
         let channel = format!("{namespace}{EVENTS_CHANNEL}");
-        let client = Client::open(url).context("invalid Redis URL")?;
-        let config = ConnectionManagerConfig::new()
-            .set_response_timeout(Some(RESPONSE_TIMEOUT))
-            .set_connection_timeout(Some(CONNECTION_TIMEOUT))
-            // Requests wait on a reconnection in progress, so keep its retries short; the
-            // next call after a failure starts a fresh attempt anyway.
-            .set_number_of_retries(1)
-            .set_max_delay(RESPONSE_TIMEOUT);
-        let mut commands = within(
-            CALL_DEADLINE * 3,
-            client.get_connection_manager_with_config(config),
-        )
-        .await
-        .context("could not connect to Redis")?;
+        let target = Target::parse(url)?;
+        let timeouts = Timeouts {
+            response: RESPONSE_TIMEOUT,
+            connection: CONNECTION_TIMEOUT,
+        };
+        let mut commands = timeout(CALL_DEADLINE * 3, target.connect(timeouts))
+            .await
+            .context("could not connect to Redis in time")??;
         within(
             CALL_DEADLINE,
             redis::cmd("PING").query_async::<String>(&mut commands),
         )
         .await
         .context("Redis did not answer PING")?;
-        let pubsub = within(CALL_DEADLINE * 3, subscribe(&client, &channel))
+        let rotation = AtomicUsize::new(0);
+        let pubsub = within(CALL_DEADLINE * 3, target.subscribe(&channel, &rotation))
             .await
             .context("could not subscribe to Redis events")?;
 
         let (events, _) = broadcast::channel(EVENT_CHANNEL_CAPACITY);
         let subscriber = tokio::spawn(relay_events(
-            client,
+            target,
+            rotation,
             channel,
             pubsub,
             events.clone(),
@@ -269,17 +269,12 @@ async fn within<T>(
     }
 }
 
-async fn subscribe(client: &Client, channel: &str) -> redis::RedisResult<PubSub> {
-    let mut pubsub = client.get_async_pubsub().await?;
-    pubsub.subscribe(channel).await?;
-    Ok(pubsub)
-}
-
 /// The subscriber task: relays events until the connection is lost, then resubscribes with
 /// exponential backoff, forever. Events published while it is disconnected are lost, as with
 /// any Redis pub/sub; listeners only miss live updates, never stored data.
 async fn relay_events(
-    client: Client,
+    target: Target,
+    rotation: AtomicUsize,
     channel: String,
     first: PubSub,
     events: broadcast::Sender<LiveEvent>,
@@ -291,7 +286,7 @@ async fn relay_events(
     loop {
         let connection = match pubsub.take() {
             Some(connection) => connection,
-            None => match within(CALL_DEADLINE * 3, subscribe(&client, &channel)).await {
+            None => match within(CALL_DEADLINE * 3, target.subscribe(&channel, &rotation)).await {
                 Ok(connection) => {
                     tracing::info!("resubscribed to Redis events");
                     connection

@@ -13,7 +13,8 @@
 //! Every key of a site carries the hash tag `{S}`, so on Redis Cluster a site's keys share
 //! one slot: the batch script below builds key names inside Lua (it cannot list them in
 //! KEYS ahead of time), which Cluster only tolerates when they hash to the slot of the key it
-//! was routed by. A flush therefore sends one script call per site, all in one pipeline.
+//! was routed by. A flush therefore sends one script call per site, all at once. The other
+//! multi-key call, the window union in `ranking`, unions and stores keys of one site only.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,8 +23,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use async_trait::async_trait;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, Script};
+use futures_util::future::try_join_all;
+use redis::Script;
 use time::OffsetDateTime;
 use tokio::time::{Instant, timeout};
 
@@ -32,6 +33,7 @@ use super::{
     Ranking, View, ViewCounters, hour_of, sort_ranking,
 };
 use crate::metrics::Metrics;
+use crate::redis_link::{Commands, Target, Timeouts};
 
 const CALL_DEADLINE: Duration = Duration::from_secs(1);
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
@@ -48,7 +50,7 @@ const COOLDOWN: Duration = Duration::from_secs(1);
 const RECORD_SCRIPT: &str = include_str!("record.lua");
 
 pub struct RedisViews {
-    commands: ConnectionManager,
+    commands: Commands,
     record: Script,
     namespace: String,
     metrics: Metrics,
@@ -61,15 +63,13 @@ impl RedisViews {
     /// Connects and checks that Redis answers; a configured Redis that is down at start-up
     /// is a deployment error.
     pub async fn connect(url: &str, namespace: &str, metrics: Metrics) -> anyhow::Result<Self> {
-        let client = Client::open(url).context("invalid Redis URL")?;
-        let config = ConnectionManagerConfig::new()
-            .set_response_timeout(Some(RESPONSE_TIMEOUT))
-            .set_connection_timeout(Some(CONNECTION_TIMEOUT))
-            .set_number_of_retries(1)
-            .set_max_delay(RESPONSE_TIMEOUT);
-        let mut commands = within(client.get_connection_manager_with_config(config))
+        let timeouts = Timeouts {
+            response: RESPONSE_TIMEOUT,
+            connection: CONNECTION_TIMEOUT,
+        };
+        let mut commands = timeout(CALL_DEADLINE, Target::parse(url)?.connect(timeouts))
             .await
-            .context("could not connect to Redis")?;
+            .context("could not connect to Redis in time")??;
         within(redis::cmd("PING").query_async::<String>(&mut commands))
             .await
             .context("Redis did not answer PING")?;
@@ -119,7 +119,7 @@ impl RedisViews {
 #[async_trait]
 impl ViewCounters for RedisViews {
     async fn record(&self, views: &[View]) -> Result<Vec<bool>, BackendError> {
-        // One script call per site (see the module comment), in one pipeline.
+        // One script call per site (see the module comment).
         let mut by_site: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, v) in views.iter().enumerate() {
             by_site.entry(&v.site).or_default().push(i);
@@ -127,8 +127,10 @@ impl ViewCounters for RedisViews {
         if by_site.is_empty() {
             return Ok(Vec::new());
         }
-        let mut pipe = redis::pipe();
-        for (site, indexes) in &by_site {
+        // Sites hash to different slots, so on a cluster one pipeline could not carry them
+        // all: each site's call goes on its own, all at once (over one multiplexed
+        // connection per node, so one server still gets them back to back).
+        let calls = by_site.iter().map(|(site, indexes)| {
             let prefix = self.prefix(site);
             let mut invocation = self.record.key(format!("{prefix}total"));
             invocation
@@ -148,21 +150,12 @@ impl ViewCounters for RedisViews {
                     .arg(v.scopes.len())
                     .arg(v.scopes.as_slice());
             }
-            pipe.invoke_script(&invocation);
-        }
-        let mut conn = self.commands.clone();
-        let run = async {
+            let mut conn = self.commands.clone();
             // EVALSHA; a server that has not seen the script yet (first flush, a restart,
-            // a failover) gets it once, and the batch is sent again.
-            match pipe.query_async(&mut conn).await {
-                Err(err) if err.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
-                    self.record.load_async(&mut conn).await?;
-                    pipe.query_async(&mut conn).await
-                }
-                other => other,
-            }
-        };
-        let answers: Vec<Vec<i64>> = self.call("record views", run).await?;
+            // a failover) gets it loaded once and the call sent again.
+            async move { invocation.invoke_async::<Vec<i64>>(&mut conn).await }
+        });
+        let answers = self.call("record views", try_join_all(calls)).await?;
         let mut counted = vec![false; views.len()];
         for ((_, indexes), answer) in by_site.iter().zip(answers) {
             for (&i, flag) in indexes.iter().zip(answer) {
