@@ -33,7 +33,7 @@ pub async fn observe(
         .map(str::to_string)
         .unwrap_or_else(|| Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let method = req.method().to_string();
+    let method = req.method().clone();
     let span = tracing::info_span!("request", id = %request_id, %method, path = %req.path());
     let started = Instant::now();
     let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -59,12 +59,12 @@ pub async fn observe(
         state
             .metrics
             .http_requests
-            .with_label_values(&[&method, &route, status.as_str()])
+            .with_label_values(&[method.as_str(), &route, status.as_str()])
             .inc();
         state
             .metrics
             .http_duration
-            .with_label_values(&[&method, &route])
+            .with_label_values(&[method.as_str(), &route])
             .observe(elapsed.as_secs_f64());
     }
     span.in_scope(|| {
