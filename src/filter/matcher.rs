@@ -235,7 +235,7 @@ impl Matcher {
         };
         let units = || tokens.seq.iter().chain(&tokens.extra).enumerate();
         let readable = |u: &Unit, script| u.script == script && u.kind != Kind::Symbolic;
-        let mut view = ViewText::default();
+        let mut view = ViewText::for_tokens(&tokens);
         for (g, u) in units().filter(|(_, u)| readable(u, Script::Arabic)) {
             view.push(g, tokens.text(u), tokens.seq.len(), u.kind == Kind::Squeezed);
         }
@@ -255,7 +255,7 @@ impl Matcher {
             }
         }
         scan.run(&self.arabic, &view, View::Arabic);
-        let mut view = ViewText::default();
+        let mut view = ViewText::for_tokens(&tokens);
         for (g, u) in units().filter(|(_, u)| readable(u, Script::Latin)) {
             view.push(g, tokens.text(u), tokens.seq.len(), u.kind == Kind::Squeezed);
         }
@@ -364,6 +364,16 @@ struct ViewText {
 }
 
 impl ViewText {
+    /// Room for every unit of `tokens` once, so the common text never regrows the buffers.
+    fn for_tokens(tokens: &Tokens) -> ViewText {
+        let units = tokens.seq.len() + tokens.extra.len();
+        ViewText {
+            text: String::with_capacity(tokens.arena.len() + units),
+            items: Vec::with_capacity(units),
+            last_seq: None,
+        }
+    }
+
     /// `seq_len` is the number of sequence units (0 to force a separate segment).
     fn push(&mut self, g: usize, text: &str, seq_len: usize, squeezed: bool) {
         let in_seq = g < seq_len;
