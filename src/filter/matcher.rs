@@ -87,6 +87,7 @@ pub struct Matcher {
     wildcards: Wildcards,
     allow: HashSet<String>,
     allow_squeezed: HashSet<String>,
+    /// Allowed phrases, each word squeezed (they are compared with squeezed words).
     allow_phrases: Vec<Vec<String>>,
 }
 
@@ -178,7 +179,7 @@ impl Matcher {
                 1 => {
                     allow.extend(words);
                 }
-                _ => allow_phrases.push(words),
+                _ => allow_phrases.push(words.iter().map(|w| squeeze(w)).collect()),
             }
         }
         let allow_squeezed = allow.iter().map(|w| squeeze(w)).collect();
@@ -235,7 +236,7 @@ impl Matcher {
         };
         let units = || tokens.seq.iter().chain(&tokens.extra).enumerate();
         let readable = |u: &Unit, script| u.script == script && u.kind != Kind::Symbolic;
-        let mut view = ViewText::default();
+        let mut view = ViewText::for_tokens(&tokens);
         for (g, u) in units().filter(|(_, u)| readable(u, Script::Arabic)) {
             view.push(g, tokens.text(u), tokens.seq.len(), u.kind == Kind::Squeezed);
         }
@@ -255,7 +256,7 @@ impl Matcher {
             }
         }
         scan.run(&self.arabic, &view, View::Arabic);
-        let mut view = ViewText::default();
+        let mut view = ViewText::for_tokens(&tokens);
         for (g, u) in units().filter(|(_, u)| readable(u, Script::Latin)) {
             view.push(g, tokens.text(u), tokens.seq.len(), u.kind == Kind::Squeezed);
         }
@@ -364,6 +365,16 @@ struct ViewText {
 }
 
 impl ViewText {
+    /// Room for every unit of `tokens` once, so the common text never regrows the buffers.
+    fn for_tokens(tokens: &Tokens) -> ViewText {
+        let units = tokens.seq.len() + tokens.extra.len();
+        ViewText {
+            text: String::with_capacity(tokens.arena.len() + units),
+            items: Vec::with_capacity(units),
+            last_seq: None,
+        }
+    }
+
     /// `seq_len` is the number of sequence units (0 to force a separate segment).
     fn push(&mut self, g: usize, text: &str, seq_len: usize, squeezed: bool) {
         let in_seq = g < seq_len;
@@ -545,7 +556,7 @@ impl Scan<'_> {
                     self.tokens
                         .seq
                         .get(start + k)
-                        .is_some_and(|u| squeeze(self.tokens.text(u)) == squeeze(w))
+                        .is_some_and(|u| squeezes_to(self.tokens.text(u), w))
                 })
             })
         })
@@ -561,6 +572,20 @@ impl Scan<'_> {
         let prev = word(1);
         is_frame(&prev) || prev.as_deref().is_some_and(|w| FRAME_ARTICLES.contains(&w)) && is_frame(&word(2))
     }
+}
+
+/// Whether `squeeze(word) == squeezed`, without building the squeezed copy (this runs for
+/// every allowed phrase on every hit).
+fn squeezes_to(word: &str, squeezed: &str) -> bool {
+    let mut last = None;
+    let mut target = squeezed.chars();
+    for c in word.chars() {
+        if last != Some(c) && target.next() != Some(c) {
+            return false;
+        }
+        last = Some(c);
+    }
+    target.next().is_none()
 }
 
 /// Arabic whole-word rule. Returns whether the match was glued to يا.
@@ -614,4 +639,29 @@ fn latin_ok(mode: Mode, prefix: &str, suffix: &str) -> Option<bool> {
         Mode::Substring => true,
     };
     ok.then_some(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn squeezes_to_agrees_with_squeeze() {
+        let pairs = [
+            ("goood", "god"),
+            ("", ""),
+            ("aab", "ab"),
+            ("ab", "abb"),
+            ("abb", "a"),
+            ("ccc", "c"),
+            ("ccc", ""),
+        ];
+        for (word, squeezed) in pairs {
+            assert_eq!(
+                squeezes_to(word, squeezed),
+                squeeze(word) == squeezed,
+                "{word} {squeezed}"
+            );
+        }
+    }
 }

@@ -27,10 +27,9 @@ pub struct Normalized {
 /// Normalizes text (and lexicon terms: the same function for both).
 pub fn normalize(original: &str) -> Normalized {
     let (chars, spans) = normalize_chars(original);
-    Normalized {
-        text: chars.into_iter().collect(),
-        spans,
-    }
+    let mut text = String::with_capacity(original.len());
+    text.extend(chars);
+    Normalized { text, spans }
 }
 
 /// [`normalize`] as characters (what the tokenizer reads), with their spans.
@@ -195,10 +194,21 @@ fn enclosed_latin(c: char) -> Option<char> {
 
 /// Steps that depend on the token: digits in Arabic tokens, Latin lookalikes elsewhere.
 fn token_pass(chars: Vec<char>, spans: Vec<[usize; 2]>) -> (Vec<char>, Vec<[usize; 2]>) {
-    let needs = chars
-        .iter()
-        .any(|&c| c.is_ascii_digit() || !c.is_ascii() && !is_arabic_letter(c) && is_word_char(c));
-    if !needs {
+    // Only two things change here: a non-ASCII word character that is not an Arabic letter
+    // (lookalikes, Arabic-Indic digits), and an ASCII digit in an Arabic-letter token. A text
+    // with neither (all English, all Arabic, English with numbers) is returned as it is.
+    let (mut foreign, mut digit, mut arabic) = (false, false, false);
+    for &c in &chars {
+        if c.is_ascii() {
+            digit |= c.is_ascii_digit();
+        } else if is_arabic_letter(c) {
+            arabic = true;
+        } else if is_word_char(c) {
+            foreign = true;
+            break;
+        }
+    }
+    if !(foreign || digit && arabic) {
         return (chars, spans);
     }
     let mut out = Vec::with_capacity(chars.len());

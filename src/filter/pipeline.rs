@@ -22,7 +22,9 @@ impl Judge<'_> {
         // Normalized once, for the word lists, the signals and the models alike.
         let (chars, spans) = normalize_chars(text);
         let hits = self.matcher.find_normalized(text, &chars, &spans);
-        let normalized: String = chars.iter().collect();
+        // Usually as long as the text: one allocation instead of growing per character.
+        let mut normalized = String::with_capacity(text.len());
+        normalized.extend(&chars);
         let mut signals = signals::text_signals(text, &normalized);
         signals.extend(signals::activity_signals(
             &ctx.activity,

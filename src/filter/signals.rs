@@ -3,6 +3,10 @@
 //! (form timing, the author's record, posting rate, duplicates). Each becomes a reason with
 //! a weight; the policy combines the weights.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::Reason;
 
 /// A reason and how strongly it suggests spam or abuse (0 to 1).
@@ -78,6 +82,21 @@ const PROMO_WORDS: &[&str] = &[
     "سارع",
 ];
 
+/// The contact and promotion wordings, in list order, for one pass over the text.
+#[allow(clippy::expect_used, reason = "a fixed list of short words always builds")]
+static WORDINGS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(CONTACT_WORDS.iter().chain(PROMO_WORDS)).expect("fixed word list"));
+
+/// Which of the contact words (bits `0..CONTACT_WORDS.len()`) and promotion words (the bits
+/// after them) occur in `normalized`: one overlapping Aho-Corasick pass instead of a
+/// substring search per word, with the same answer (every occurrence is reported).
+fn wordings_found(normalized: &str) -> u64 {
+    const _: () = assert!(CONTACT_WORDS.len() + PROMO_WORDS.len() <= 64);
+    WORDINGS
+        .find_overlapping_iter(normalized)
+        .fold(0u64, |found, m| found | 1 << m.pattern().as_usize())
+}
+
 pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
     let mut out = Vec::new();
     let links = count_links(original);
@@ -95,17 +114,19 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
         s.reason.span = Some(span);
         out.push(s);
     }
-    if let Some(word) = CONTACT_WORDS.iter().find(|w| normalized.contains(*w)) {
+    let found = wordings_found(normalized);
+    let contact = (0..CONTACT_WORDS.len()).find(|&k| found >> k & 1 == 1);
+    if let Some(word) = contact.map(|k| CONTACT_WORDS[k]) {
         let mut s = signal(
             "contact_handle",
             "asks readers to get in touch elsewhere",
             0.35,
             SignalKind::Spam,
         );
-        s.reason.term = Some((*word).to_string());
+        s.reason.term = Some(word.to_string());
         out.push(s);
     }
-    let promos = PROMO_WORDS.iter().filter(|w| normalized.contains(*w)).count();
+    let promos = (found >> CONTACT_WORDS.len()).count_ones();
     if promos > 0 {
         out.push(signal(
             "promotion",
@@ -232,7 +253,13 @@ fn signal(code: &str, detail: &str, weight: f32, kind: SignalKind) -> Signal {
 }
 
 pub fn count_links(text: &str) -> usize {
+    // Every test below needs a '.' or a ':' (http://, www., a domain): words without one
+    // are skipped before the lowercase copy.
+    if !text.contains(['.', ':']) {
+        return 0;
+    }
     text.split_whitespace()
+        .filter(|w| w.contains(['.', ':']))
         .filter(|w| {
             let w = w.to_ascii_lowercase();
             w.contains("http://") || w.contains("https://") || w.starts_with("www.") || looks_like_domain(&w)
@@ -302,11 +329,13 @@ pub fn phone_number(text: &str) -> Option<[usize; 2]> {
 }
 
 fn is_shouting(text: &str) -> bool {
-    let letters: Vec<char> = text
-        .chars()
-        .filter(|c| c.is_alphabetic() && c.is_ascii())
-        .collect();
-    letters.len() >= 12 && letters.iter().filter(|c| c.is_ascii_uppercase()).count() * 10 >= letters.len() * 8
+    let (letters, upper) = text
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .fold((0usize, 0usize), |(n, u), b| {
+            (n + 1, u + usize::from(b.is_ascii_uppercase()))
+        });
+    letters >= 12 && upper * 10 >= letters * 8
 }
 
 fn longest_run(text: &str) -> usize {

@@ -135,9 +135,11 @@ pub fn tokenize(norm: &Normalized, original: &str) -> Tokens {
 /// [`tokenize`] on the characters of normalized text and their spans.
 pub fn tokenize_chars(chars: &[char], spans: &[[usize; 2]], original: &str) -> Tokens {
     let (pieces, chunks) = split(chars);
+    // Sized up front: growing these vectors piece by piece cost more than filling them.
     let mut tokens = Tokens {
         arena: String::with_capacity(chars.len() * 4),
-        ..Tokens::default()
+        seq: Vec::with_capacity(pieces.len()),
+        extra: Vec::with_capacity(pieces.len() / 2 + 4),
     };
     let mut piece_seq = vec![0; pieces.len()];
     let mut k = 0;
@@ -172,8 +174,8 @@ pub fn tokenize_chars(chars: &[char], spans: &[[usize; 2]], original: &str) -> T
 /// Chunks (runs of non-space) and their pieces (runs of letters and digits, cut where
 /// Arabic script meets Latin: "الghby" is ال + ghby).
 fn split(chars: &[char]) -> (Vec<Piece>, Vec<Range<usize>>) {
-    let mut pieces = Vec::new();
-    let mut chunks = Vec::new();
+    let mut pieces = Vec::with_capacity(chars.len() / 3 + 1);
+    let mut chunks = Vec::with_capacity(chars.len() / 4 + 1);
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_whitespace() {
@@ -415,6 +417,8 @@ fn symbolic_units(
 /// Squeezed readings of every unit, and the 8 → غ / 9 → ق reading of Arabic words.
 fn variants(chars: &[char], spans: &[[usize; 2]], original: &str, tokens: &mut Tokens) {
     let mut original_chars: Option<Vec<char>> = None;
+    // The other reading needs an 8 or a 9 in the original; most texts have none.
+    let digit_alt = original.contains(['8', '٨', '۸', '9', '٩', '۹']);
     let count = tokens.seq.len() + tokens.extra.len();
     for index in 0..count {
         let unit = if index < tokens.seq.len() {
@@ -441,7 +445,7 @@ fn variants(chars: &[char], spans: &[[usize; 2]], original: &str, tokens: &mut T
                 ..unit.clone()
             });
         }
-        if unit.kind != Kind::Word || unit.script != Script::Arabic {
+        if !digit_alt || unit.kind != Kind::Word || unit.script != Script::Arabic {
             continue;
         }
         let range = unit.chars[0]..unit.chars[1];
