@@ -91,3 +91,33 @@ fn the_shipped_lists_find_mild_insults_only_when_aimed_at_someone() {
         assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
     }
 }
+
+/// Dialect insults added later: ordinary words count only in a frame, words with no innocent
+/// reading alone; the innocent look-alikes still pass.
+#[test]
+fn the_shipped_lists_find_the_added_dialect_insults() {
+    for text in [
+        "يا جهلة",
+        "يا احمق",
+        "انت شمكار",
+        "الرئيس الطرطور",
+        "شوية زعاطيط",
+        "يا جربوع",
+    ] {
+        assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
+    }
+    for text in [
+        "قرار احمق",
+        "جاهل بالقانون",
+        "مصر",
+        "حزب",
+        "ايران",
+        "الجزائر",
+        "دخول",
+        "بالعكس",
+        "المكسيك",
+    ] {
+        let hits = builtin().find(text);
+        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
+    }
+}
