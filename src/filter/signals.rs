@@ -135,6 +135,15 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Spam,
         ));
     }
+    let tags = count_hashtags(original);
+    if tags >= 3 {
+        out.push(signal(
+            "hashtags",
+            &format!("{tags} hashtags"),
+            (0.1 * tags as f32).min(0.45),
+            SignalKind::Spam,
+        ));
+    }
     if is_shouting(original) {
         out.push(signal(
             "shouting",
@@ -328,6 +337,19 @@ pub fn phone_number(text: &str) -> Option<[usize; 2]> {
     (digits >= 8).then_some([start, end])
 }
 
+/// Words written as hashtags (`#` then a letter or digit, any script). A news comment rarely
+/// has more than one or two; spam rides trending tags by stuffing several.
+pub fn count_hashtags(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| {
+            let mut c = w
+                .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#')
+                .chars();
+            c.next() == Some('#') && c.next().is_some_and(char::is_alphanumeric)
+        })
+        .count()
+}
+
 fn is_shouting(text: &str) -> bool {
     let (letters, upper) = text
         .bytes()
@@ -371,6 +393,18 @@ mod tests {
         assert_eq!(phone_number("رقم ٠١٠٠١٢٣٤٥٦٧"), Some([4, 15]));
         assert_eq!(phone_number("عام 2026 وفي 1999"), None);
         assert!(codes("للتواصل واتساب 0100 123 4567").contains(&"contact_handle".to_string()));
+    }
+
+    #[test]
+    fn hashtag_stuffing_is_a_spam_signal_but_a_tag_or_two_is_not() {
+        assert_eq!(count_hashtags("#عاجل #بث_مباشر #الدوري شاهد الان"), 3);
+        assert_eq!(
+            count_hashtags("C# and F# # #1 ##"),
+            1,
+            "a tag needs a letter or digit after #"
+        );
+        assert!(codes("#عاجل #بث_مباشر #الدوري #ترند شاهد الان").contains(&"hashtags".to_string()));
+        assert!(!codes("مقال ممتاز #السعودية #مصر").contains(&"hashtags".to_string()));
     }
 
     #[test]

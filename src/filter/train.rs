@@ -9,15 +9,19 @@ pub(crate) mod data;
 pub(crate) mod fit;
 pub(crate) mod metrics;
 mod report;
+pub(crate) mod whole;
 
 use super::classifier::{Model, Thresholds, classifier_normalize};
 use super::features::FeatureSpec;
+use super::lexicon::Lexicon;
+use super::matcher::Matcher;
 use data::Row;
 use fit::{Example, LrParams, NaiveBayes};
 use metrics::Confusion;
 use std::path::Path;
 
 pub use report::{Comparison, Evaluation, TaskReport, TrainReport};
+pub use whole::WholeEvaluation;
 
 pub(crate) const FOLDS: usize = 5;
 pub(crate) const NB_ALPHA: f32 = 0.1;
@@ -56,13 +60,17 @@ pub(crate) const SPAM: Task = Task {
 
 /// Reads the allowed sources, writes `abuse.bin` and `spam.bin` into `out_dir`, and reports
 /// held-out and evaluation-only figures.
+///
+/// The spam model is trained first: the abuse thresholds are chosen for the whole filter
+/// (word lists, signals, spam model and abuse model together, [`whole`]), so they depend on
+/// the shipped word lists too. Retrain when the word lists change.
 pub fn train(data_dir: &Path, out_dir: &Path) -> anyhow::Result<TrainReport> {
     let offense = data::read_tsv(&data_dir.join("offense_dev.tsv"), "offensive")?;
     let spam = data::read_tsv(&data_dir.join("spam_dev.tsv"), "spam")?;
     let spec = FeatureSpec::default();
     let params = LrParams::default();
+    let matcher = Matcher::new(&Lexicon::builtin()?);
 
-    let (abuse_model, abuse) = run(&ABUSE, spec, params, &offense, &[])?;
     // Arabic spam comes only from our own seeds; OSACT tweets (all of them: offensive is not
     // spam) add Arabic ham so that Arabic script alone does not look like spam.
     let mut extra = data::arabic_spam_seeds();
@@ -88,7 +96,23 @@ pub fn train(data_dir: &Path, out_dir: &Path) -> anyhow::Result<TrainReport> {
                 ..r.clone()
             }),
     );
-    let (spam_model, spam) = run(&SPAM, spec, params, &spam_rows, &extra)?;
+    let (spam_model, spam, _) = run(&SPAM, spec, params, &spam_rows, &extra, None)?;
+
+    let base = |texts: &[&str]| whole::base_verdicts(&matcher, &spam_model, texts);
+    let (abuse_model, mut abuse, fold_models) = run(&ABUSE, spec, params, &offense, &[], Some(&base))?;
+    let target: Vec<(&str, &str, usize, bool)> = offense
+        .iter()
+        .filter(|r| data::may_ship(&r.source) && r.source.starts_with(ABUSE.target))
+        .map(|r| {
+            (
+                r.source.as_str(),
+                r.text.as_str(),
+                data::fold(&r.id, FOLDS),
+                r.label,
+            )
+        })
+        .collect();
+    abuse.whole = whole::evaluate(&matcher, &fold_models, &spam_model, abuse.thresholds, &target);
 
     std::fs::create_dir_all(out_dir)?;
     std::fs::write(out_dir.join("abuse.bin"), abuse_model.to_bytes())?;
@@ -101,15 +125,21 @@ pub fn train(data_dir: &Path, out_dir: &Path) -> anyhow::Result<TrainReport> {
     })
 }
 
+/// The verdicts of the rest of the filter on the target rows' texts (see [`whole`]).
+pub(crate) type BaseFn<'a> = &'a dyn Fn(&[&str]) -> Vec<whole::Base>;
+
 /// Cross-validates, picks thresholds, trains on all shippable rows (plus `extra`, which is
-/// only ever trained on), and evaluates the model as it will ship (16-bit weights).
+/// only ever trained on), and evaluates the model as it will ship (16-bit weights). With
+/// `base`, thresholds are chosen for the whole filter on the target rows. Also returns the
+/// fold models (fold `k` did not see the rows of fold `k`).
 pub(crate) fn run(
     task: &Task,
     spec: FeatureSpec,
     params: LrParams,
     rows: &[Row],
     extra: &[Row],
-) -> anyhow::Result<(Model, TaskReport)> {
+    base: Option<BaseFn<'_>>,
+) -> anyhow::Result<(Model, TaskReport, Vec<Model>)> {
     let (ship, eval_only): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| data::may_ship(&r.source));
     let weight = |r: &Row| {
         if !task.target.is_empty() && r.source.starts_with(task.target) {
@@ -131,6 +161,7 @@ pub(crate) fn run(
 
     let mut oof_lr = vec![0.0f32; ship.len()];
     let mut oof_nb = vec![0.0f32; ship.len()];
+    let mut fold_models = Vec::with_capacity(FOLDS);
     for k in 0..FOLDS {
         let held: Vec<usize> = (0..ship.len())
             .filter(|&i| data::fold(&ship[i].id, FOLDS) == k)
@@ -146,6 +177,7 @@ pub(crate) fn run(
             oof_lr[i] = lr.score(&texts[i]);
             oof_nb[i] = nb.score(&examples[i]);
         }
+        fold_models.push(lr);
     }
 
     let scored = |idx: &[usize], s: &[f32]| -> Vec<(f32, bool)> {
@@ -157,7 +189,13 @@ pub(crate) fn run(
         .copied()
         .filter(|&i| ship[i].source.starts_with(task.target))
         .collect();
-    let thresholds = choose_thresholds(task, &scored(&target, &oof_lr));
+    let thresholds = match base {
+        Some(base) => {
+            let texts: Vec<&str> = target.iter().map(|&i| ship[i].text.as_str()).collect();
+            whole::choose(&scored(&target, &oof_lr), &base(&texts))
+        }
+        None => choose_thresholds(task, &scored(&target, &oof_lr)),
+    };
 
     let mut comparison = Vec::new();
     for (learner, s) in [("logistic regression", &oof_lr), ("naive Bayes", &oof_nb)] {
@@ -221,8 +259,9 @@ pub(crate) fn run(
         curve,
         held_out,
         evaluation_only,
+        whole: Vec::new(),
     };
-    Ok((shipped, report))
+    Ok((shipped, report, fold_models))
 }
 
 fn sources(rows: &[&Row]) -> Vec<String> {

@@ -143,7 +143,7 @@ async fn a_comment_with_a_held_word_is_pending_for_its_author_and_invisible_to_o
     let (_, reader) = guest_posts(&app, "demo", "a1", &text(0)).await;
 
     // Act
-    let (created, author) = guest_posts(&app, "demo", "a1", "Only an idiot would believe this report").await;
+    let (created, author) = guest_posts(&app, "demo", "a1", "Only a dumbass would believe this report").await;
 
     // Assert
     let id = id_of(&created);
@@ -156,7 +156,7 @@ async fn a_comment_with_a_held_word_is_pending_for_its_author_and_invisible_to_o
     let verdict = stored_verdict(&app, &id).await;
     assert_eq!(
         reasons_with(&verdict, "word_list")[0]["term"],
-        "idiot",
+        "dumbass",
         "{verdict}"
     );
     let own = app.thread("demo", "a1", "", &author).await;

@@ -177,7 +177,7 @@ async fn an_allow_entry_unflags_a_shipped_word(backend: Backend) {
     // Arrange
     let app = spawn_app(&backend).await;
     let key = moderator(&app).await;
-    let body = "Idiot is the name of the band that played last night";
+    let body = "Scumbag is the name of the band that played last night";
     assert_eq!(
         status_of(&app, "demo", body).await,
         "pending",
@@ -185,7 +185,12 @@ async fn an_allow_entry_unflags_a_shipped_word(backend: Backend) {
     );
 
     // Act
-    added(&app, &key, &json!({"term": "idiot", "lang": "en", "allow": true})).await;
+    added(
+        &app,
+        &key,
+        &json!({"term": "scumbag", "lang": "en", "allow": true}),
+    )
+    .await;
 
     // Assert
     assert_eq!(status_of(&app, "demo", body).await, "published");

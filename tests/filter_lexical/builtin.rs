@@ -59,3 +59,65 @@ fn run_time_entries_extend_the_shipped_lists() {
     let matcher = Matcher::new(&lexicon.with_extra(&extra.entries, &["Assad".to_owned()]));
     assert_eq!(matcher.find("grault").len(), 1);
 }
+
+/// Mild judgements (stupid, trivial, despicable) describe acts and statements as often as
+/// people: alone they pass, aimed at someone they are found.
+#[test]
+fn the_shipped_lists_find_mild_insults_only_when_aimed_at_someone() {
+    for text in [
+        "قرار غبي من الحكومة",
+        "تصريحات تافهة لا تستحق الرد",
+        "عمل ارهابي حقير",
+        "سياسة منحطة",
+        "a stupid decision",
+        "the idiotic policy of the council",
+        "this moron of a minister",
+    ] {
+        let hits = builtin().find(text);
+        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
+    }
+    for text in [
+        "يا غبي",
+        "انت غبي",
+        "وانت تافه",
+        "انتم اغبياء",
+        "انتي حقيرة",
+        "ياحقير",
+        "you idiot",
+        "you are an idiot",
+        "you moron",
+        "you are stupid",
+    ] {
+        assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
+    }
+}
+
+/// Dialect insults added later: ordinary words count only in a frame, words with no innocent
+/// reading alone; the innocent look-alikes still pass.
+#[test]
+fn the_shipped_lists_find_the_added_dialect_insults() {
+    for text in [
+        "يا جهلة",
+        "يا احمق",
+        "انت شمكار",
+        "الرئيس الطرطور",
+        "شوية زعاطيط",
+        "يا جربوع",
+    ] {
+        assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
+    }
+    for text in [
+        "قرار احمق",
+        "جاهل بالقانون",
+        "مصر",
+        "حزب",
+        "ايران",
+        "الجزائر",
+        "دخول",
+        "بالعكس",
+        "المكسيك",
+    ] {
+        let hits = builtin().find(text);
+        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
+    }
+}

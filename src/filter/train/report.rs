@@ -2,6 +2,7 @@
 
 use super::fit::LrParams;
 use super::metrics::{Confusion, Pct, average_precision};
+use super::whole::WholeEvaluation;
 use crate::filter::classifier::Thresholds;
 use crate::filter::features::FeatureSpec;
 use std::fmt;
@@ -72,6 +73,8 @@ pub struct TaskReport {
     pub curve: Vec<(f32, Confusion)>,
     pub held_out: Vec<Evaluation>,
     pub evaluation_only: Vec<Evaluation>,
+    /// The whole filter on the target rows, out-of-fold (empty when not measured).
+    pub whole: Vec<WholeEvaluation>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,8 +146,42 @@ impl fmt::Display for TaskReport {
         writeln!(f, "\nheld out (out-of-fold), at the thresholds:")?;
         table(f, &self.held_out)?;
         writeln!(f, "\nevaluation-only sources, shipped model:")?;
-        table(f, &self.evaluation_only)
+        table(f, &self.evaluation_only)?;
+        if !self.whole.is_empty() {
+            writeln!(
+                f,
+                "\nthe whole filter (word lists, signals, both models) on the target rows, out-of-fold:"
+            )?;
+            whole_table(f, &self.whole)?;
+        }
+        Ok(())
     }
+}
+
+fn whole_table(f: &mut fmt::Formatter<'_>, rows: &[WholeEvaluation]) -> fmt::Result {
+    writeln!(
+        f,
+        "{:<34} {:>6} {:>6} | {:>5} {:>5} {:>5} | {:>5} {:>5} {:>5}",
+        "group", "rows", "pos", "P≥h", "R≥h", "neg≥h", "P≥r", "R≥r", "neg≥r"
+    )?;
+    for e in rows {
+        let (h, r) = (e.held, e.rejected);
+        writeln!(
+            f,
+            "{:<34} {:>6} {:>6} | {} {} {} | {} {} {}  [rejected {}]",
+            e.group,
+            e.rows,
+            e.positives,
+            Pct(h.precision()),
+            Pct(h.recall()),
+            Pct(h.fpr()),
+            Pct(r.precision()),
+            Pct(r.recall()),
+            Pct(r.fpr()),
+            r.tp + r.fp
+        )?;
+    }
+    Ok(())
 }
 
 fn table(f: &mut fmt::Formatter<'_>, rows: &[Evaluation]) -> fmt::Result {
