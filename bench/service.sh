@@ -140,7 +140,6 @@ function init(args)
   tokens = {}
   for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
   wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
 end
 local function draw(k)
   seed = (seed * 1103515245 + 12345) % 2147483648
@@ -152,7 +151,8 @@ function request()
   local text = {}
   for i = 1, 12 do text[i] = words[draw(#words) + 1] end
   local body = '{"body":"تعليق للقياس: ' .. table.concat(text, " ") .. '","form_ms":6000}'
-  local headers = { ["Authorization"] = "Guest " .. tokens[g],
+  -- wrk.format takes these headers instead of wrk.headers, not beside them.
+  local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Guest " .. tokens[g],
                     ["X-Forwarded-For"] = "10.7." .. math.floor(g / 256) .. "." .. (g % 256) }
   return wrk.format(nil, "/v1/sites/demo/articles/a" .. (1 + draw(10000)) .. "/comments", headers, body)
 end
