@@ -15,10 +15,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use extract::{ApiJson, client_ip, path_config, query_config};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    // The view beacon first: it is the busiest route (one per page view), and actix tries
-    // the routes in order, matching each pattern with a regex.
+    // The view beacon first, then the reads every article page makes: actix tries the
+    // routes in order, matching each pattern with a regex, and these are the busiest.
     cfg.service(popularity::views::record_view)
         .service(comments::list::list_thread)
+        .service(popularity::related::related)
+        .service(popularity::popular::popular)
+        .service(popularity::most_commented::most_commented)
         .service(comments::create::create_comment)
         .service(comments::replies::list_replies)
         .service(comments::edit::edit_comment)
@@ -29,9 +32,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(comments::counts::comment_counts)
         .service(comments::events::thread_events)
         .service(articles::put::put_article)
-        .service(popularity::popular::popular)
-        .service(popularity::related::related)
-        .service(popularity::most_commented::most_commented)
         .service(moderation::filter::filter_check)
         .service(moderation::filter::filter_backtest)
         .service(moderation::lexicon::list_entries)
