@@ -25,7 +25,7 @@ pub const FLUSH_CHUNK: usize = 500;
 /// How long an article's scopes (section, tags, story) are reused for its views: a CMS
 /// update reaches the counting within this long.
 const SCOPES_TTL_SECS: i64 = 60;
-/// How long a list as sent (`popular`, `related`) is reused for the same URL: readers of a
+/// How long a list as sent (`popular`, `related`, `most-commented`) is reused for the same URL: readers of a
 /// front page all ask for the same few lists, and building one costs a store query or two.
 const LIST_TTL_SECS: i64 = 5;
 /// Lists kept: each is at most ~10 KB (50 articles), so this bounds them to ~10 MB.

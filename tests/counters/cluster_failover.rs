@@ -123,6 +123,23 @@ async fn replicate(conn: &mut redis::aio::MultiplexedConnection, master_id: &str
     }
 }
 
+type Conn = redis::aio::MultiplexedConnection;
+
+/// Nodes A and B of a cluster of the test's own, A serving every slot and B joined with none,
+/// with a connection to each; `None` (the test skips) without the shared test Redis or a
+/// `redis-server` to start.
+async fn two_node_cluster() -> Option<(ClusterNode, ClusterNode, Conn, Conn)> {
+    redis_url()?;
+    let (port_a, port_b) = free_ports();
+    let (Some(a), Some(b)) = (ClusterNode::start(port_a), ClusterNode::start(port_b)) else {
+        eprintln!("note: no redis-server on PATH; skipping the cluster fail-over test");
+        return None;
+    };
+    let (mut conn_a, mut conn_b) = (a.connection().await, b.connection().await);
+    form_cluster(&mut conn_a, &mut conn_b, port_b).await;
+    Some((a, b, conn_a, conn_b))
+}
+
 fn free_ports() -> (u16, u16) {
     let bind = || std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
     let (a, b) = (bind(), bind());
@@ -132,17 +149,11 @@ fn free_ports() -> (u16, u16) {
 
 #[tokio::test]
 async fn the_event_subscriber_moves_to_another_cluster_node_when_its_node_dies() {
-    if redis_url().is_none() {
-        return;
-    }
-    let (port_a, port_b) = free_ports();
-    let (Some(a), Some(b)) = (ClusterNode::start(port_a), ClusterNode::start(port_b)) else {
-        eprintln!("note: no redis-server on PATH; skipping the cluster fail-over test");
+    // Arrange: A serves every slot, B joins it with none.
+    let Some((a, b, mut conn_a, mut conn_b)) = two_node_cluster().await else {
         return;
     };
-    let (mut conn_a, mut conn_b) = (a.connection().await, b.connection().await);
-    // Arrange: A serves every slot, B joins it with none.
-    form_cluster(&mut conn_a, &mut conn_b, port_b).await;
+    let (port_a, port_b) = (a.port, b.port);
     // B listed first: the subscriber starts there.
     let url = format!("redis+cluster://127.0.0.1:{port_b},127.0.0.1:{port_a}");
     let state = RedisState::connect(&url, Metrics::new().expect("metrics"))
@@ -177,17 +188,11 @@ async fn the_event_subscriber_moves_to_another_cluster_node_when_its_node_dies()
 
 #[tokio::test]
 async fn rate_limits_follow_a_failover_to_the_replica() {
-    if redis_url().is_none() {
-        return;
-    }
-    let (port_a, port_b) = free_ports();
-    let (Some(a), Some(b)) = (ClusterNode::start(port_a), ClusterNode::start(port_b)) else {
-        eprintln!("note: no redis-server on PATH; skipping the cluster fail-over test");
+    // Arrange: B replicates A, which serves every slot.
+    let Some((a, b, mut conn_a, mut conn_b)) = two_node_cluster().await else {
         return;
     };
-    let (mut conn_a, mut conn_b) = (a.connection().await, b.connection().await);
-    // Arrange: B replicates A, which serves every slot.
-    form_cluster(&mut conn_a, &mut conn_b, port_b).await;
+    let (port_a, port_b) = (a.port, b.port);
     let a_id: String = query(&mut conn_a, redis::cmd("CLUSTER").arg("MYID")).await;
     tokio::time::timeout(Duration::from_secs(20), replicate(&mut conn_b, &a_id))
         .await
