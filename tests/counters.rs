@@ -245,13 +245,10 @@ async fn redis_namespaces_keep_buckets_windows_and_events_apart() {
         "b has its own bucket"
     );
 
-    assert_eq!(a.count_recent("seen", Duration::from_secs(60)).await, 1);
-    assert_eq!(a.count_recent("seen", Duration::from_secs(60)).await, 2);
-    assert_eq!(
-        b.count_recent("seen", Duration::from_secs(60)).await,
-        1,
-        "b has its own window"
-    );
+    let seen = [("seen".to_string(), Duration::from_secs(60))];
+    assert_eq!(a.count_recent("s", &seen).await, [1]);
+    assert_eq!(a.count_recent("s", &seen).await, [2]);
+    assert_eq!(b.count_recent("s", &seen).await, [1], "b has its own window");
 
     let mut b_events = b.subscribe();
     a.publish(&event("namespaced")).await.expect("publish");
@@ -266,11 +263,41 @@ async fn redis_namespaces_keep_buckets_windows_and_events_apart() {
 async fn a_window_counter_counts_until_its_window_ends() {
     for (name, state) in backends().await {
         let key = unique("window");
-        let window = Duration::from_millis(300);
-        assert_eq!(state.count_recent(&key, window).await, 1, "{name}");
-        assert_eq!(state.count_recent(&key, window).await, 2, "{name}");
+        let window = [(key, Duration::from_millis(300))];
+        assert_eq!(state.count_recent("s", &window).await, [1], "{name}");
+        assert_eq!(state.count_recent("s", &window).await, [2], "{name}");
         tokio::time::sleep(Duration::from_millis(400)).await;
-        assert_eq!(state.count_recent(&key, window).await, 1, "{name}: a new window");
+        assert_eq!(
+            state.count_recent("s", &window).await,
+            [1],
+            "{name}: a new window"
+        );
+    }
+}
+
+#[tokio::test]
+async fn window_counters_asked_together_count_each_key_in_its_own_window() {
+    for (name, state) in backends().await {
+        let (short, long, other) = (unique("short"), unique("long"), unique("other"));
+        let both = [
+            (short.clone(), Duration::from_millis(300)),
+            (long.clone(), Duration::from_secs(60)),
+        ];
+        assert_eq!(state.count_recent("s", &both).await, [1, 1], "{name}");
+        assert_eq!(state.count_recent("s", &both).await, [2, 2], "{name}");
+        // The same key under another site is another counter.
+        let elsewhere = [
+            (short.clone(), Duration::from_secs(60)),
+            (other, Duration::from_secs(60)),
+        ];
+        assert_eq!(state.count_recent("t", &elsewhere).await, [1, 1], "{name}");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(
+            state.count_recent("s", &both).await,
+            [1, 3],
+            "{name}: the short window ended, the long one goes on"
+        );
+        assert!(state.count_recent("s", &[]).await.is_empty(), "{name}");
     }
 }
 

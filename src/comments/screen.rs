@@ -39,33 +39,33 @@ pub async fn screen(
 }
 
 async fn activity(state: &AppState, site: &str, text: &str, author: Uuid, ip_hash: Option<&str>) -> Activity {
-    let shared = &state.shared;
-    let author_key = format!("{site}:posts:c:{}", author.simple());
-    let ip_key = ip_hash.map(|ip| format!("{site}:posts:ip:{ip}"));
-    let band_keys: Vec<String> = fingerprints(text)
-        .into_iter()
-        .enumerate()
-        .map(|(band, value)| format!("{site}:dup:{band}:{value:08x}"))
-        .collect();
-    // The counters are independent: asked at once, they cost one round trip, not four.
-    let by_ip = async {
-        match &ip_key {
-            Some(key) => shared.count_recent(key, RATE_WINDOW).await,
-            None => 0,
-        }
-    };
-    let bands = futures_util::future::join_all(
-        band_keys
-            .iter()
-            .map(|key| shared.count_recent(key, DUPLICATE_WINDOW)),
+    // The author's and the address's posts, then the near-duplicate bands: one round trip.
+    let mut counters = vec![(format!("posts:c:{}", author.simple()), RATE_WINDOW)];
+    counters.extend(ip_hash.map(|ip| (format!("posts:ip:{ip}"), RATE_WINDOW)));
+    let rates = counters.len();
+    counters.extend(
+        fingerprints(text)
+            .into_iter()
+            .enumerate()
+            .map(|(band, value)| (format!("dup:{band}:{value:08x}"), DUPLICATE_WINDOW)),
     );
-    let (recent_by_author, recent_by_ip, band_counts) =
-        tokio::join!(shared.count_recent(&author_key, RATE_WINDOW), by_ip, bands);
+    let counts = state.shared.count_recent(site, &counters).await;
+    let count = |i: usize| counts.get(i).copied().unwrap_or(0);
     // A near-duplicate shares at least one half of its fingerprint with an earlier text.
-    let seen = band_counts.into_iter().max().unwrap_or(0);
+    let seen = counts
+        .get(rates..)
+        .into_iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0);
     Activity {
-        recent_by_author: u32::try_from(recent_by_author).unwrap_or(u32::MAX),
-        recent_by_ip: u32::try_from(recent_by_ip).unwrap_or(u32::MAX),
+        recent_by_author: u32::try_from(count(0)).unwrap_or(u32::MAX),
+        recent_by_ip: if ip_hash.is_some() {
+            u32::try_from(count(1)).unwrap_or(u32::MAX)
+        } else {
+            0
+        },
         near_duplicates: u32::try_from(seen.saturating_sub(1)).unwrap_or(u32::MAX),
     }
 }

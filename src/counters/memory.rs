@@ -52,19 +52,26 @@ impl MemoryState {
         }
     }
 
-    /// The window counter without the trait's boxed future, for the Redis fallback.
-    pub(super) fn count_recent_now(&self, key: &str, window: Duration) -> u64 {
+    /// The window counters without the trait's boxed future, for the Redis fallback.
+    pub(super) fn count_recent_now(&self, site: &str, counters: &[(String, Duration)]) -> Vec<u64> {
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         if self.calls.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             windows.retain(|_, (_, ends)| *ends > now);
         }
-        let entry = windows.entry(key.to_owned()).or_insert((0, now + window));
-        if entry.1 <= now {
-            *entry = (0, now + window);
-        }
-        entry.0 += 1;
-        entry.0
+        counters
+            .iter()
+            .map(|(key, window)| {
+                let entry = windows
+                    .entry(format!("{site}:{key}"))
+                    .or_insert((0, now + *window));
+                if entry.1 <= now {
+                    *entry = (0, now + *window);
+                }
+                entry.0 += 1;
+                entry.0
+            })
+            .collect()
     }
 
     fn limiter(&self, limit: RateLimit) -> Arc<DefaultKeyedRateLimiter<String>> {
@@ -114,8 +121,8 @@ impl SharedState for MemoryState {
         self.take_token_now(key, limit)
     }
 
-    async fn count_recent(&self, key: &str, window: Duration) -> u64 {
-        self.count_recent_now(key, window)
+    async fn count_recent(&self, site: &str, counters: &[(String, Duration)]) -> Vec<u64> {
+        self.count_recent_now(site, counters)
     }
 
     async fn publish(&self, event: &LiveEvent) -> Result<(), BackendError> {

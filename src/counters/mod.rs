@@ -48,10 +48,12 @@ pub trait SharedState: Send + Sync + 'static {
     /// Takes one token from the bucket `key`. Never fails: when the backend is unreachable,
     /// the implementation falls back to an in-process bucket and counts the error.
     async fn take_token(&self, key: &str, limit: RateLimit) -> RateDecision;
-    /// Counts one more occurrence of `key` in a window that starts with its first occurrence
-    /// and lasts `window`; returns the count so far. Never fails: like `take_token`, it falls
-    /// back to in-process counting while the backend is unreachable.
-    async fn count_recent(&self, key: &str, window: Duration) -> u64;
+    /// Counts one more occurrence of each of `site`'s `counters`, each in a window that starts
+    /// with the key's first occurrence and lasts its duration; returns the counts so far, in
+    /// order. All of them in one round trip (on Redis they share the site's hash slot, so this
+    /// holds on a cluster too). Never fails: like `take_token`, it falls back to in-process
+    /// counting while the backend is unreachable.
+    async fn count_recent(&self, site: &str, counters: &[(String, Duration)]) -> Vec<u64>;
     /// Sends the event to the listeners of every instance (this one included).
     async fn publish(&self, event: &LiveEvent) -> Result<(), BackendError>;
     /// Events published from any instance, from now on.

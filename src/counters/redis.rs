@@ -1,9 +1,9 @@
 //! Shared state in Redis, so every instance sees the same rate-limit buckets and live events.
 //!
 //! Commands go through one `redis_link::Commands` (one server or a cluster; multiplexed,
-//! reconnecting, cheap to clone). Every call touches one key, so it runs unchanged on Redis
-//! Cluster. Events arrive on a dedicated pub/sub connection owned by a background task, which
-//! relays them into a local broadcast channel and resubscribes, forever, when the connection
+//! reconnecting, cheap to clone). Every call touches one key, or keys of one site under the
+//! site's hash tag, so it runs unchanged on Redis Cluster. Events arrive on a dedicated pub/sub
+//! connection owned by a background task, which relays them into a local broadcast channel and resubscribes, forever, when the connection
 //! drops (on a cluster, to the next listed node: a `PUBLISH` anywhere reaches every node).
 //! Every failed Redis call is counted in `majlis_backend_errors_total{backend="redis"}` here,
 //! so callers must not count it again.
@@ -193,33 +193,31 @@ impl SharedState for RedisState {
         }
     }
 
-    async fn count_recent(&self, key: &str, window: Duration) -> u64 {
-        if self.in_fallback() {
-            return self.fallback.count_recent_now(key, window);
+    async fn count_recent(&self, site: &str, counters: &[(String, Duration)]) -> Vec<u64> {
+        if counters.is_empty() || self.in_fallback() {
+            return self.fallback.count_recent_now(site, counters);
         }
         let mut conn = self.commands.clone();
-        let key = format!("{}{WINDOW_PREFIX}{key}", self.namespace);
-        // INCR and EXPIRE NX in one round trip: the window starts with the first occurrence.
-        let counted = within(
-            CALL_DEADLINE,
-            redis::pipe()
-                .atomic()
-                .incr(&key, 1u64)
+        // INCR and PEXPIRE NX per key (the window starts with the first occurrence), every key
+        // in one transaction: one round trip. `{site}` is the keys' hash tag.
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        for (key, window) in counters {
+            let key = format!("{}{WINDOW_PREFIX}{{{site}}}:{key}", self.namespace);
+            pipe.incr(&key, 1u64)
                 .cmd("PEXPIRE")
                 .arg(&key)
                 .arg(u64::try_from(window.as_millis()).unwrap_or(u64::MAX))
                 .arg("NX")
-                .ignore()
-                .query_async::<(u64,)>(&mut conn),
-        )
-        .await;
-        match counted {
-            Ok((count,)) => count,
+                .ignore();
+        }
+        match within(CALL_DEADLINE, pipe.query_async::<Vec<u64>>(&mut conn)).await {
+            Ok(counts) => counts,
             Err(err) => {
-                self.count_failure("window counter (counting in process)", &err);
+                self.count_failure("window counters (counting in process)", &err);
                 *self.fallback_until.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some(Instant::now() + FALLBACK_COOLDOWN);
-                self.fallback.count_recent_now(&key, window)
+                self.fallback.count_recent_now(site, counters)
             }
         }
     }
