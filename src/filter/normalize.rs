@@ -118,6 +118,7 @@ pub fn fold_arabic(c: char) -> char {
 }
 
 /// Arabic letters (after folding), the ones that make a token an Arabic token.
+#[inline]
 pub fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0620}'..='\u{063F}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{066F}'
         | '\u{0671}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FC}'
@@ -125,6 +126,7 @@ pub fn is_arabic_letter(c: char) -> bool {
 }
 
 /// Letters and digits (`char::is_alphanumeric`), with a fast path for ASCII and Arabic.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()

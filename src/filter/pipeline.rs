@@ -52,7 +52,7 @@ impl Judge<'_> {
             signals: &signals,
             abuse_model: scores.abuse,
             spam_model: scores.spam,
-            words: normalized.split_whitespace().count(),
+            words: word_count(chars),
         };
         decide(text, &evidence, self.models, ctx.overrides)
     }
@@ -71,6 +71,18 @@ const KEEP_BYTES: usize = 1 << 16;
 
 thread_local! {
     static NORMALIZED: std::cell::RefCell<Normalization> = std::cell::RefCell::default();
+}
+
+/// `normalized.split_whitespace().count()`, on the characters already at hand.
+fn word_count(chars: &[char]) -> usize {
+    let mut after_space = true;
+    let mut words = 0;
+    for c in chars {
+        let space = c.is_whitespace();
+        words += usize::from(after_space && !space);
+        after_space = space;
+    }
+    words
 }
 
 /// What the filter found in one text.
@@ -220,4 +232,17 @@ fn mask(text: &str, hits: &[Hit]) -> Option<String> {
         })
         .collect();
     Some(masked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_count_counts_as_split_whitespace_does() {
+        for text in ["", " ", "a", " a  b\u{3000}ج\n", "يا\u{a0}كلب ", "a\u{200b}b"] {
+            let chars: Vec<char> = text.chars().collect();
+            assert_eq!(word_count(&chars), text.split_whitespace().count(), "{text:?}");
+        }
+    }
 }

@@ -245,7 +245,8 @@ fn split(chars: &[char], scratch: &mut Scratch) {
                 i += 1;
             }
             arabic_chunk |= has_arabic;
-            let single = i - p == 1 && chars[p].is_alphabetic();
+            // A lone Arabic letter (و) is a letter without a Unicode table lookup.
+            let single = i - p == 1 && (has_arabic || chars[p].is_alphabetic());
             let script = if has_arabic {
                 Script::Arabic
             } else if has_latin {
@@ -549,7 +550,10 @@ mod tests {
         // `split` reads a chunk's Arabic letters inside its pieces and its leet symbols
         // between them.
         for c in '\u{0600}'..='\u{08FF}' {
-            assert!(!is_arabic_letter(c) || is_word_char(c), "{c:?}");
+            assert!(
+                !is_arabic_letter(c) || is_word_char(c) && c.is_alphabetic(),
+                "{c:?}"
+            );
         }
         for c in ['@', '$', '!', '|', '*', '+'] {
             assert!(is_leet_symbol(c) && !is_word_char(c), "{c:?}");
