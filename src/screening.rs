@@ -99,7 +99,7 @@ impl Screening {
     async fn reload_models(&self, site: &str, store: &dyn Store) -> StoreResult<Arc<Models>> {
         let models = match store.site_models(site).await? {
             Some((abuse, spam)) => match (Model::from_bytes(&abuse), Model::from_bytes(&spam)) {
-                (Ok(abuse), Ok(spam)) => Arc::new(Models { abuse, spam }),
+                (Ok(abuse), Ok(spam)) => Arc::new(Models::new(abuse, spam)),
                 _ => {
                     tracing::warn!(site, "stored models do not load; using the shipped ones");
                     self.shipped_models.clone()
@@ -169,7 +169,7 @@ impl Screening {
         store
             .save_site_models(site, &models.abuse.to_bytes(), &models.spam.to_bytes(), now)
             .await?;
-        self.cache_models(site, Arc::new(models));
+        self.cache_models(site, Arc::new(Models::new(models.abuse, models.spam)));
         Ok(())
     }
 }

@@ -8,6 +8,7 @@
 //! inside مصر, and بالعكس is not كس. Frame entries also need an insult frame before them,
 //! and a match whose token (or glued token) is on the allow-list is dropped.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -20,7 +21,7 @@ use super::lexicon::{
     Severity, english_forms,
 };
 use super::normalize::{normalize, normalize_chars};
-use super::tokens::{Kind, Script, Tokens, Unit, has_run, squeeze, tokenize_chars};
+use super::tokens::{self, Kind, Script, Tokens, Unit, has_run, squeeze, squeeze_into, tokenize_into};
 
 /// Which reading of the text found a hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -227,55 +228,72 @@ impl Matcher {
     }
 
     fn find_in(&self, text: &str, chars: &[char], spans: &[[usize; 2]]) -> Vec<Hit> {
-        let tokens = tokenize_chars(chars, spans, text);
+        with_scratch(|scratch| self.find_with(text, chars, spans, scratch))
+    }
+
+    fn find_with(&self, text: &str, chars: &[char], spans: &[[usize; 2]], scratch: &mut Scratch) -> Vec<Hit> {
+        let Scratch {
+            tokens,
+            tokenizer,
+            view,
+            word,
+            others,
+        } = scratch;
+        tokenize_into(chars, spans, text, tokens, tokenizer);
+        let tokens = &*tokens;
         let mut scan = Scan {
             m: self,
-            tokens: &tokens,
+            tokens,
             spans,
             hits: Vec::new(),
         };
         let units = || tokens.seq.iter().chain(&tokens.extra).enumerate();
         let readable = |u: &Unit, script| u.script == script && u.kind != Kind::Symbolic;
-        let mut view = ViewText::for_tokens(&tokens);
+        let seq_len = tokens.seq.len();
+        view.clear();
         for (g, u) in units().filter(|(_, u)| readable(u, Script::Arabic)) {
-            view.push(g, tokens.text(u), tokens.seq.len(), u.kind == Kind::Squeezed);
+            view.push(g, tokens.text(u), seq_len, u.kind == Kind::Squeezed);
         }
         // Words near an elongated one once more, all squeezed, for phrases with repeats
         // (لعنننة الله عليك): a squeezed phrase pattern needs every word squeezed.
-        let elongated: Vec<usize> = (0..tokens.seq.len())
-            .filter(|&g| tokens.seq[g].script == Script::Arabic && has_run(tokens.text(&tokens.seq[g]), 3))
-            .collect();
+        let elongated = (0..seq_len)
+            .filter(|&g| tokens.seq[g].script == Script::Arabic && has_run(tokens.text(&tokens.seq[g]), 3));
         let mut next = 0;
-        for &e in &elongated {
-            for g in e.saturating_sub(3).max(next)..(e + 4).min(tokens.seq.len()) {
+        for e in elongated {
+            for g in e.saturating_sub(3).max(next)..(e + 4).min(seq_len) {
                 let u = &tokens.seq[g];
                 if u.script == Script::Arabic {
-                    view.push(g, &squeeze(tokens.text(u)), tokens.seq.len(), true);
+                    squeeze_into(tokens.text(u), word);
+                    view.push(g, word, seq_len, true);
                 }
                 next = g + 1;
             }
         }
-        scan.run(&self.arabic, &view, View::Arabic);
-        let mut view = ViewText::for_tokens(&tokens);
+        scan.run(&self.arabic, view, View::Arabic);
+        view.clear();
         for (g, u) in units().filter(|(_, u)| readable(u, Script::Latin)) {
-            view.push(g, tokens.text(u), tokens.seq.len(), u.kind == Kind::Squeezed);
+            view.push(g, tokens.text(u), seq_len, u.kind == Kind::Squeezed);
         }
-        scan.run(&self.latin, &view, View::Latin);
-        self.leet(&mut scan);
+        if view.items.is_empty() {
+            // No Latin word: the leet and Arabizi readings have nothing to read either.
+            return scan.hits;
+        }
+        scan.run(&self.latin, view, View::Latin);
+        self.leet(&mut scan, view);
         let latin_words = tokens
             .seq
             .iter()
             .filter(|u| u.script == Script::Latin)
             .map(|u| tokens.text(u));
         let gate = Gate::new(latin_words, tokens.seq.iter().any(|u| u.script == Script::Arabic));
-        let mut view = ViewText::default();
-        let mut others = Vec::new();
+        view.clear();
+        others.clear();
         for (g, u) in units().filter(|(_, u)| readable(u, Script::Latin) && u.kind != Kind::Squeezed) {
             let word = tokens.text(u);
             if gate.allows(word) {
                 for (k, key) in arabizi::latin_keys(word).into_iter().enumerate() {
                     if k == 0 {
-                        view.push(g, &key, tokens.seq.len(), false);
+                        view.push(g, &key, seq_len, false);
                     } else {
                         others.push((g, key));
                     }
@@ -283,17 +301,17 @@ impl Matcher {
             }
         }
         // Other digit readings after the sequence, so they do not break its phrases.
-        for (g, key) in others {
+        for (g, key) in others.drain(..) {
             view.push(g, &key, 0, false);
         }
-        scan.run(&self.arabizi, &view, View::Arabizi);
+        scan.run(&self.arabizi, view, View::Arabizi);
         scan.hits
     }
 
     /// Leet reading of Latin words with digits or symbols; `*` through the wildcards.
-    fn leet(&self, scan: &mut Scan<'_>) {
+    fn leet(&self, scan: &mut Scan<'_>, view: &mut ViewText) {
         let tokens = scan.tokens;
-        let mut view = ViewText::default();
+        view.clear();
         for (g, u) in tokens.seq.iter().chain(&tokens.extra).enumerate() {
             let leetable =
                 u.script == Script::Latin && matches!(u.kind, Kind::Word | Kind::Concat | Kind::Symbolic);
@@ -308,7 +326,7 @@ impl Matcher {
                 }
             }
         }
-        scan.run(&self.latin, &view, View::Leet);
+        scan.run(&self.latin, view, View::Leet);
     }
 }
 
@@ -353,6 +371,41 @@ fn reverse_overrides(text: &str) -> (String, Vec<usize>) {
     (order.iter().map(|&k| chars[k]).collect(), order)
 }
 
+/// The matcher's working buffers, one set per thread: the steady state allocates nothing
+/// but the hits.
+#[derive(Default)]
+struct Scratch {
+    tokens: Tokens,
+    tokenizer: tokens::Scratch,
+    /// The reading being scanned (one at a time).
+    view: ViewText,
+    /// A squeezed word.
+    word: String,
+    /// Arabizi keys after a word's first.
+    others: Vec<(usize, String)>,
+}
+
+/// Texts longer than this leave their buffers to be freed rather than kept for the thread.
+const SCRATCH_KEEP_BYTES: usize = 1 << 16;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let out = f(&mut scratch);
+            if scratch.tokens.arena.capacity() > SCRATCH_KEEP_BYTES {
+                *scratch = Scratch::default();
+            }
+            out
+        }
+        // Not reentrant today; a fresh set keeps it correct if it ever is.
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
 /// One reading laid out for an automaton: words separated by a space where they follow
 /// each other in the text (phrases may span them), by U+0001 elsewhere.
 #[derive(Default)]
@@ -365,14 +418,10 @@ struct ViewText {
 }
 
 impl ViewText {
-    /// Room for every unit of `tokens` once, so the common text never regrows the buffers.
-    fn for_tokens(tokens: &Tokens) -> ViewText {
-        let units = tokens.seq.len() + tokens.extra.len();
-        ViewText {
-            text: String::with_capacity(tokens.arena.len() + units),
-            items: Vec::with_capacity(units),
-            last_seq: None,
-        }
+    fn clear(&mut self) {
+        self.text.clear();
+        self.items.clear();
+        self.last_seq = None;
     }
 
     /// `seq_len` is the number of sequence units (0 to force a separate segment).

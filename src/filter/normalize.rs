@@ -34,8 +34,31 @@ pub fn normalize(original: &str) -> Normalized {
 
 /// [`normalize`] as characters (what the tokenizer reads), with their spans.
 pub fn normalize_chars(original: &str) -> (Vec<char>, Vec<[usize; 2]>) {
-    let mut chars = Vec::with_capacity(original.len());
-    let mut spans: Vec<[usize; 2]> = Vec::with_capacity(original.len());
+    let mut buffers = Buffers::default();
+    normalize_into(original, &mut buffers);
+    (buffers.chars, buffers.spans)
+}
+
+/// The output of [`normalize_into`] and its working space, kept by a caller that normalizes
+/// many texts so that the steady state allocates nothing.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    /// The normalized characters.
+    pub chars: Vec<char>,
+    /// The span of each character in the original.
+    pub spans: Vec<[usize; 2]>,
+    spare_chars: Vec<char>,
+    spare_spans: Vec<[usize; 2]>,
+}
+
+/// [`normalize_chars`] into `buffers.chars` and `buffers.spans` (cleared first).
+pub fn normalize_into(original: &str, buffers: &mut Buffers) {
+    let (chars, spans) = (&mut buffers.chars, &mut buffers.spans);
+    chars.clear();
+    spans.clear();
+    // As many characters as bytes: only expanding folds (ligatures) can regrow them.
+    chars.reserve(original.len());
+    spans.reserve(original.len());
     let mut count = 0;
     for (i, c) in original.chars().enumerate() {
         let before = chars.len();
@@ -55,7 +78,10 @@ pub fn normalize_chars(original: &str) -> (Vec<char>, Vec<[usize; 2]>) {
     if let Some(last) = spans.last_mut() {
         last[1] = count.max(last[1]);
     }
-    token_pass(chars, spans)
+    if token_pass(chars, spans, &mut buffers.spare_chars, &mut buffers.spare_spans) {
+        std::mem::swap(&mut buffers.chars, &mut buffers.spare_chars);
+        std::mem::swap(&mut buffers.spans, &mut buffers.spare_spans);
+    }
 }
 
 /// Default_Ignorable_Code_Point (the list of ARABIC.md §1.3), the isolated-haraka
@@ -92,6 +118,7 @@ pub fn fold_arabic(c: char) -> char {
 }
 
 /// Arabic letters (after folding), the ones that make a token an Arabic token.
+#[inline]
 pub fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0620}'..='\u{063F}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{066F}'
         | '\u{0671}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FC}'
@@ -99,6 +126,7 @@ pub fn is_arabic_letter(c: char) -> bool {
 }
 
 /// Letters and digits (`char::is_alphanumeric`), with a fast path for ASCII and Arabic.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
@@ -193,12 +221,19 @@ fn enclosed_latin(c: char) -> Option<char> {
 }
 
 /// Steps that depend on the token: digits in Arabic tokens, Latin lookalikes elsewhere.
-fn token_pass(chars: Vec<char>, spans: Vec<[usize; 2]>) -> (Vec<char>, Vec<[usize; 2]>) {
+/// Writes the result into `out` and `out_spans` and returns true, or returns false when
+/// nothing changes.
+fn token_pass(
+    chars: &[char],
+    spans: &[[usize; 2]],
+    out: &mut Vec<char>,
+    out_spans: &mut Vec<[usize; 2]>,
+) -> bool {
     // Only two things change here: a non-ASCII word character that is not an Arabic letter
     // (lookalikes, Arabic-Indic digits), and an ASCII digit in an Arabic-letter token. A text
     // with neither (all English, all Arabic, English with numbers) is returned as it is.
     let (mut foreign, mut digit, mut arabic) = (false, false, false);
-    for &c in &chars {
+    for &c in chars {
         if c.is_ascii() {
             digit |= c.is_ascii_digit();
         } else if is_arabic_letter(c) {
@@ -209,10 +244,10 @@ fn token_pass(chars: Vec<char>, spans: Vec<[usize; 2]>) -> (Vec<char>, Vec<[usiz
         }
     }
     if !(foreign || digit && arabic) {
-        return (chars, spans);
+        return false;
     }
-    let mut out = Vec::with_capacity(chars.len());
-    let mut out_spans = Vec::with_capacity(spans.len());
+    out.clear();
+    out_spans.clear();
     let mut i = 0;
     while i < chars.len() {
         if !is_word_char(chars[i]) {
@@ -233,7 +268,7 @@ fn token_pass(chars: Vec<char>, spans: Vec<[usize; 2]>) -> (Vec<char>, Vec<[usiz
         }
         let token = &chars[start..i];
         if token.iter().any(|&c| is_arabic_letter(c)) {
-            arabic_digits(token, &spans[start..i], &mut out, &mut out_spans);
+            arabic_digits(token, &spans[start..i], out, out_spans);
         } else {
             let foldable = token
                 .iter()
@@ -249,7 +284,7 @@ fn token_pass(chars: Vec<char>, spans: Vec<[usize; 2]>) -> (Vec<char>, Vec<[usiz
                 let before = out.len();
                 match latin_lookalike(c) {
                     Some(l) => out.push(l),
-                    None => decancer_fold(c, &mut out),
+                    None => decancer_fold(c, out),
                 }
                 out_spans.resize(out.len(), spans[start + k]);
                 if out.len() == before {
@@ -259,7 +294,7 @@ fn token_pass(chars: Vec<char>, spans: Vec<[usize; 2]>) -> (Vec<char>, Vec<[usiz
             }
         }
     }
-    (out, out_spans)
+    true
 }
 
 fn is_apostrophe(c: char) -> bool {

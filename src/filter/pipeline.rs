@@ -7,7 +7,7 @@
 use super::classifier::Models;
 use super::lexicon::{EntryAction, Severity};
 use super::matcher::{Hit, Matcher};
-use super::normalize::normalize_chars;
+use super::normalize::{Buffers, normalize_into};
 use super::signals::{self, Signal, SignalKind};
 use super::{Action, FilterContext, Overrides, Reason, Verdict};
 
@@ -19,28 +19,70 @@ pub struct Judge<'a> {
 
 impl Judge<'_> {
     pub fn judge(&self, text: &str, ctx: &FilterContext<'_>) -> Verdict {
+        NORMALIZED.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buffers) => {
+                let verdict = self.judge_with(text, ctx, &mut buffers);
+                if buffers.normalized.capacity() > KEEP_BYTES {
+                    *buffers = Normalization::default();
+                }
+                verdict
+            }
+            Err(_) => self.judge_with(text, ctx, &mut Normalization::default()),
+        })
+    }
+
+    fn judge_with(&self, text: &str, ctx: &FilterContext<'_>, buffers: &mut Normalization) -> Verdict {
         // Normalized once, for the word lists, the signals and the models alike.
-        let (chars, spans) = normalize_chars(text);
-        let hits = self.matcher.find_normalized(text, &chars, &spans);
-        // Usually as long as the text: one allocation instead of growing per character.
-        let mut normalized = String::with_capacity(text.len());
-        normalized.extend(&chars);
-        let mut signals = signals::text_signals(text, &normalized);
+        normalize_into(text, &mut buffers.chars);
+        let (chars, spans) = (&buffers.chars.chars, &buffers.chars.spans);
+        let hits = self.matcher.find_normalized(text, chars, spans);
+        let normalized = &mut buffers.normalized;
+        normalized.clear();
+        normalized.extend(chars);
+        let normalized = normalized.as_str();
+        let mut signals = signals::text_signals(text, normalized);
         signals.extend(signals::activity_signals(
             &ctx.activity,
             ctx.author_approved,
             ctx.author_rejected,
         ));
-        let scores = self.models.scores(&normalized);
+        let scores = self.models.scores(normalized);
         let evidence = Evidence {
             hits: &hits,
             signals: &signals,
             abuse_model: scores.abuse,
             spam_model: scores.spam,
-            words: normalized.split_whitespace().count(),
+            words: word_count(chars),
         };
         decide(text, &evidence, self.models, ctx.overrides)
     }
+}
+
+/// The normalized text of the comment being judged, kept per thread between comments so
+/// that normalizing allocates nothing in the steady state.
+#[derive(Default)]
+struct Normalization {
+    chars: Buffers,
+    normalized: String,
+}
+
+/// Texts longer than this leave their buffers to be freed rather than kept for the thread.
+const KEEP_BYTES: usize = 1 << 16;
+
+thread_local! {
+    static NORMALIZED: std::cell::RefCell<Normalization> = std::cell::RefCell::default();
+}
+
+/// `normalized.split_whitespace().count()`, on the characters already at hand.
+fn word_count(chars: &[char]) -> usize {
+    let mut after_space = true;
+    let mut words = 0;
+    for c in chars {
+        let space = c.is_whitespace();
+        words += usize::from(after_space && !space);
+        after_space = space;
+    }
+    words
 }
 
 /// What the filter found in one text.
@@ -190,4 +232,17 @@ fn mask(text: &str, hits: &[Hit]) -> Option<String> {
         })
         .collect();
     Some(masked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_count_counts_as_split_whitespace_does() {
+        for text in ["", " ", "a", " a  b\u{3000}ج\n", "يا\u{a0}كلب ", "a\u{200b}b"] {
+            let chars: Vec<char> = text.chars().collect();
+            assert_eq!(word_count(&chars), text.split_whitespace().count(), "{text:?}");
+        }
+    }
 }

@@ -70,6 +70,13 @@ pub fn is_leet_symbol(c: char) -> bool {
 /// Collapses every run of a repeated character.
 pub fn squeeze(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    squeeze_into(s, &mut out);
+    out
+}
+
+/// [`squeeze`] into `out` (cleared first).
+pub fn squeeze_into(s: &str, out: &mut String) {
+    out.clear();
     let mut last = None;
     for c in s.chars() {
         if last != Some(c) {
@@ -77,7 +84,6 @@ pub fn squeeze(s: &str) -> String {
         }
         last = Some(c);
     }
-    out
 }
 
 /// Whether `s` repeats one character `n` times in a row.
@@ -108,21 +114,33 @@ fn wants_squeeze(s: &str, script: Script) -> bool {
     false
 }
 
-fn script_of(chars: &[char]) -> Script {
-    if chars.iter().any(|&c| is_arabic_letter(c)) {
-        Script::Arabic
-    } else if chars.iter().any(char::is_ascii_alphabetic) {
-        Script::Latin
-    } else {
-        Script::Other
-    }
-}
-
+#[derive(Debug, Clone)]
 struct Piece {
     chunk: usize,
     range: Range<usize>,
     single: bool,
     script: Script,
+}
+
+/// A run of non-space characters, with what [`symbolic_units`] needs to know of it.
+#[derive(Debug, Clone)]
+struct Chunk {
+    range: Range<usize>,
+    leet: bool,
+    arabic: bool,
+}
+
+/// The tokenizer's working buffers. A caller that tokenizes many texts keeps one (the
+/// matcher keeps one per thread), so the steady state allocates nothing.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    pieces: Vec<Piece>,
+    chunks: Vec<Chunk>,
+    /// The sequence word of each piece.
+    piece_seq: Vec<usize>,
+    groups: Vec<Range<usize>>,
+    squeezed: String,
+    original: Vec<char>,
 }
 
 /// Splits normalized text into the sequence and its extra readings. `original` is the text
@@ -134,14 +152,33 @@ pub fn tokenize(norm: &Normalized, original: &str) -> Tokens {
 
 /// [`tokenize`] on the characters of normalized text and their spans.
 pub fn tokenize_chars(chars: &[char], spans: &[[usize; 2]], original: &str) -> Tokens {
-    let (pieces, chunks) = split(chars);
-    // Sized up front: growing these vectors piece by piece cost more than filling them.
-    let mut tokens = Tokens {
-        arena: String::with_capacity(chars.len() * 4),
-        seq: Vec::with_capacity(pieces.len()),
-        extra: Vec::with_capacity(pieces.len() / 2 + 4),
-    };
-    let mut piece_seq = vec![0; pieces.len()];
+    let mut tokens = Tokens::default();
+    tokenize_into(chars, spans, original, &mut tokens, &mut Scratch::default());
+    tokens
+}
+
+/// [`tokenize_chars`] into `tokens` (cleared first), with the caller's buffers.
+pub fn tokenize_into(
+    chars: &[char],
+    spans: &[[usize; 2]],
+    original: &str,
+    tokens: &mut Tokens,
+    scratch: &mut Scratch,
+) {
+    tokens.arena.clear();
+    tokens.seq.clear();
+    tokens.extra.clear();
+    split(chars, scratch);
+    let Scratch {
+        pieces,
+        chunks,
+        piece_seq,
+        groups,
+        squeezed,
+        original: original_chars,
+    } = scratch;
+    piece_seq.clear();
+    piece_seq.resize(pieces.len(), 0);
     let mut k = 0;
     while k < pieces.len() {
         let mut end = k + 1;
@@ -161,62 +198,75 @@ pub fn tokenize_chars(chars: &[char], spans: &[[usize; 2]], original: &str) -> T
             );
             tokens.seq.push(unit);
         } else {
-            single_run(chars, &pieces, k..end, &mut piece_seq, &mut tokens);
+            single_run(chars, pieces, k..end, piece_seq, groups, tokens);
         }
         k = end;
     }
-    glued_chunks(chars, &pieces, &piece_seq, &mut tokens);
-    symbolic_units(chars, &chunks, &pieces, &piece_seq, &mut tokens);
-    variants(chars, spans, original, &mut tokens);
-    tokens
+    glued_chunks(chars, pieces, piece_seq, tokens);
+    symbolic_units(chars, chunks, pieces, piece_seq, tokens);
+    variants(chars, spans, original, original_chars, squeezed, tokens);
 }
 
 /// Chunks (runs of non-space) and their pieces (runs of letters and digits, cut where
-/// Arabic script meets Latin: "الghby" is ال + ghby).
-fn split(chars: &[char]) -> (Vec<Piece>, Vec<Range<usize>>) {
-    let mut pieces = Vec::with_capacity(chars.len() / 3 + 1);
-    let mut chunks = Vec::with_capacity(chars.len() / 4 + 1);
+/// Arabic script meets Latin: "الghby" is ال + ghby), in one pass over the characters.
+fn split(chars: &[char], scratch: &mut Scratch) {
+    let (pieces, chunks) = (&mut scratch.pieces, &mut scratch.chunks);
+    pieces.clear();
+    chunks.clear();
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_whitespace() {
             i += 1;
             continue;
         }
-        let start = i;
-        while i < chars.len() && !chars[i].is_whitespace() {
-            i += 1;
-        }
         let chunk = chunks.len();
-        chunks.push(start..i);
-        let mut j = start;
-        while j < i {
-            if !is_word_char(chars[j]) {
-                j += 1;
+        let (start, mut leet, mut arabic_chunk) = (i, false, false);
+        while i < chars.len() && !chars[i].is_whitespace() {
+            let c = chars[i];
+            if !is_word_char(c) {
+                leet |= is_leet_symbol(c);
+                i += 1;
                 continue;
             }
-            let p = j;
-            let mut arabic = None;
-            while j < i && is_word_char(chars[j]) {
-                let here = is_arabic_letter(chars[j])
-                    .then_some(true)
-                    .or(chars[j].is_ascii_alphabetic().then_some(false));
+            let p = i;
+            // The piece's script so far (Some(true): Arabic), and what it contains.
+            let (mut arabic, mut has_arabic, mut has_latin) = (None, false, false);
+            while i < chars.len() && is_word_char(chars[i]) {
+                let c = chars[i];
+                let is_arabic = is_arabic_letter(c);
+                let is_latin = c.is_ascii_alphabetic();
+                let here = is_arabic.then_some(true).or(is_latin.then_some(false));
                 if here.is_some() && arabic.is_some() && here != arabic {
                     break;
                 }
                 arabic = here.or(arabic);
-                j += 1;
+                has_arabic |= is_arabic;
+                has_latin |= is_latin;
+                i += 1;
             }
-            let slice = &chars[p..j];
-            let single = slice.len() == 1 && slice[0].is_alphabetic();
+            arabic_chunk |= has_arabic;
+            // A lone Arabic letter (و) is a letter without a Unicode table lookup.
+            let single = i - p == 1 && (has_arabic || chars[p].is_alphabetic());
+            let script = if has_arabic {
+                Script::Arabic
+            } else if has_latin {
+                Script::Latin
+            } else {
+                Script::Other
+            };
             pieces.push(Piece {
                 chunk,
-                range: p..j,
+                range: p..i,
                 single,
-                script: script_of(slice),
+                script,
             });
         }
+        chunks.push(Chunk {
+            range: start..i,
+            leet,
+            arabic: arabic_chunk,
+        });
     }
-    (pieces, chunks)
 }
 
 /// Letters that stand alone as words at the edge of a spaced run: و (and), ي (for يا); and
@@ -234,9 +284,10 @@ fn single_run(
     pieces: &[Piece],
     run: Range<usize>,
     piece_seq: &mut [usize],
+    groups: &mut Vec<Range<usize>>,
     tokens: &mut Tokens,
 ) {
-    let mut groups: Vec<Range<usize>> = Vec::new();
+    groups.clear();
     for k in run.clone() {
         match groups.last_mut() {
             Some(g) if pieces[g.start].chunk == pieces[k].chunk => g.end = k + 1,
@@ -250,7 +301,7 @@ fn single_run(
         let keep_first = standalone(letter(first), true);
         let keep_last = standalone(letter(last), false);
         let middle = run.start + usize::from(keep_first)..run.end - usize::from(keep_last);
-        groups = Vec::new();
+        groups.clear();
         if keep_first {
             groups.push(first..first + 1);
         }
@@ -259,10 +310,11 @@ fn single_run(
             groups.push(last..last + 1);
         }
     } else if groups.iter().all(|g| g.len() == 1) {
-        groups = vec![run.clone()];
+        groups.clear();
+        groups.push(run.clone());
     }
     let first_seq = tokens.seq.len();
-    for g in &groups {
+    for g in groups.iter() {
         let kind = if g.len() >= 2 { Kind::Joined } else { Kind::Word };
         for k in g.clone() {
             piece_seq[k] = tokens.seq.len();
@@ -364,19 +416,18 @@ fn push_unit(arena: &mut String, chars: &[char], pieces: &[Piece], kind: Kind, s
 /// Latin chunks written with leet symbols: "a$$hole", "$h17", "f*ck", "b!tch".
 fn symbolic_units(
     chars: &[char],
-    chunks: &[Range<usize>],
+    chunks: &[Chunk],
     pieces: &[Piece],
     piece_seq: &[usize],
     tokens: &mut Tokens,
 ) {
     let mut first_piece = 0;
-    for (chunk, range) in chunks.iter().enumerate() {
+    for (chunk, Chunk { range, leet, arabic }) in chunks.iter().enumerate() {
+        if !leet || *arabic {
+            continue;
+        }
         while first_piece < pieces.len() && pieces[first_piece].chunk < chunk {
             first_piece += 1;
-        }
-        let slice = &chars[range.clone()];
-        if !slice.iter().any(|&c| is_leet_symbol(c)) || slice.iter().any(|&c| is_arabic_letter(c)) {
-            continue;
         }
         let seq = piece_seq.get(first_piece).copied().unwrap_or(0);
         let mut j = range.start;
@@ -415,8 +466,15 @@ fn symbolic_units(
 }
 
 /// Squeezed readings of every unit, and the 8 → غ / 9 → ق reading of Arabic words.
-fn variants(chars: &[char], spans: &[[usize; 2]], original: &str, tokens: &mut Tokens) {
-    let mut original_chars: Option<Vec<char>> = None;
+fn variants(
+    chars: &[char],
+    spans: &[[usize; 2]],
+    original: &str,
+    original_chars: &mut Vec<char>,
+    squeezed: &mut String,
+    tokens: &mut Tokens,
+) {
+    let mut original_read = false;
     // The other reading needs an 8 or a 9 in the original; most texts have none.
     let digit_alt = original.contains(['8', '٨', '۸', '9', '٩', '۹']);
     let count = tokens.seq.len() + tokens.extra.len();
@@ -435,9 +493,9 @@ fn variants(chars: &[char], spans: &[[usize; 2]], original: &str, tokens: &mut T
         };
         let text = &tokens.arena[unit.text.clone()];
         if unit.script != Script::Other && wants_squeeze(text, unit.script) {
-            let squeezed = squeeze(text);
+            squeeze_into(text, squeezed);
             let from = tokens.arena.len();
-            tokens.arena.push_str(&squeezed);
+            tokens.arena.push_str(squeezed);
             let text = from..tokens.arena.len();
             tokens.extra.push(Unit {
                 text,
@@ -452,7 +510,12 @@ fn variants(chars: &[char], spans: &[[usize; 2]], original: &str, tokens: &mut T
         if !chars[range.clone()].iter().any(|&c| c == 'ق' || c == 'ص') {
             continue;
         }
-        let orig = original_chars.get_or_insert_with(|| original.chars().collect());
+        if !original_read {
+            original_chars.clear();
+            original_chars.extend(original.chars());
+            original_read = true;
+        }
+        let orig = &*original_chars;
         let from = tokens.arena.len();
         let mut changed = false;
         for k in range {
@@ -474,6 +537,26 @@ fn variants(chars: &[char], spans: &[[usize; 2]], original: &str, tokens: &mut T
             });
         } else {
             tokens.arena.truncate(from);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_letters_are_word_characters_and_leet_symbols_are_not() {
+        // `split` reads a chunk's Arabic letters inside its pieces and its leet symbols
+        // between them.
+        for c in '\u{0600}'..='\u{08FF}' {
+            assert!(
+                !is_arabic_letter(c) || is_word_char(c) && c.is_alphabetic(),
+                "{c:?}"
+            );
+        }
+        for c in ['@', '$', '!', '|', '*', '+'] {
+            assert!(is_leet_symbol(c) && !is_word_char(c), "{c:?}");
         }
     }
 }
