@@ -234,14 +234,32 @@ pub static AR_PROCLITICS: LazyLock<HashSet<String>> = LazyLock::new(|| {
 /// forms are listed in the lexicon, because stripping them turns زبون into زب.
 pub const AR_SUFFIXES: [&str; 11] = ["ه", "ها", "ك", "ي", "هم", "هن", "كم", "كن", "نا", "هما", "كما"];
 
-/// Words that open an insult frame (normalized): يا X, ابن X, ya X, ibn el X, you X.
-pub const FRAMES: [&str; 25] = [
+/// Words that open an insult frame (normalized): يا X, ابن X, انت X, ايها X, ya X, ibn el X,
+/// you X. The vocative ايها/ايتها (ايها الخونة) and the second-person pronouns (انت حمار،
+/// انتم خونة، Gulf انته، Moroccan نتا حمار) aim the word at the
+/// reader or another commenter, as `you` does in English; ولد is the Gulf and Maghrebi ابن
+/// (ولد الكلب). None of them is a frame for a third person: هذا حيوان stays the model's call.
+pub const FRAMES: [&str; 39] = [
     "يا",
     "ي",
     "ابن",
     "بنت",
     "ولاد",
     "اولاد",
+    "ولد",
+    "انت",
+    "انتي",
+    "انته",
+    "انتم",
+    "انتو",
+    "انتوا",
+    "وانت",
+    "وانتم",
+    "نتا",
+    "نتي",
+    "ايها",
+    "ايتها",
+    "wld",
     "يابن",
     "يابنت",
     "ياولاد",

@@ -80,6 +80,26 @@ const PROMO_WORDS: &[&str] = &[
     "عرض خاص",
     "تخفيضات",
     "سارع",
+    // Live-match stream links, clickbait video and slimming ads: the commonest Arabic social
+    // media spam. Written as normalized text (ة is ه, no tatweel or marks), since the
+    // stretched and voweled spellings spammers use fold to these.
+    "بث مباشر",
+    "البث المباشر",
+    "رابط البث",
+    "روابط البث",
+    "بدون تقطيع",
+    "بدون اعلانات",
+    "شاهد بالفيديو",
+    "شاهد الفيديو",
+    "شاهد المقطع",
+    "مشاهده مباراه",
+    "مشاهده المباراه",
+    "التفاصيل كامله",
+    "التفاصيل من هنا",
+    "الحلقه كامله",
+    "للتخسيس",
+    "التخلص من الكرش",
+    "تخلص من الكرش",
 ];
 
 /// The contact and promotion wordings, in list order, for one pass over the text.
@@ -144,6 +164,15 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Spam,
         ));
     }
+    let decorated = count_decorated_hashtags(original);
+    if decorated > 0 {
+        out.push(signal(
+            "decorated_hashtag",
+            "a hashtag with vowel marks or tatweel",
+            0.35,
+            SignalKind::Spam,
+        ));
+    }
     if is_shouting(original) {
         out.push(signal(
             "shouting",
@@ -157,6 +186,15 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             "repeated_characters",
             "a long run of one character",
             0.15,
+            SignalKind::Spam,
+        ));
+    }
+    let ornaments = original.chars().filter(|c| is_ornament(*c)).count();
+    if ornaments >= 4 {
+        out.push(signal(
+            "ornaments",
+            &format!("{ornaments} box-drawing or ornament characters"),
+            0.3,
             SignalKind::Spam,
         ));
     }
@@ -350,6 +388,22 @@ pub fn count_hashtags(text: &str) -> usize {
         .count()
 }
 
+/// Hashtags whose letters carry vowel marks or tatweel (#الاهلُي_الهلالِ). Nobody vowels a
+/// tag they type; bots riding a trending tag do, so that each post's tag differs and
+/// duplicate and rate limits miss it. Read on the original text: normalization strips marks.
+fn count_decorated_hashtags(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| {
+            let tag = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#');
+            tag.starts_with('#') && tag.chars().any(is_arabic_decoration)
+        })
+        .count()
+}
+
+fn is_arabic_decoration(c: char) -> bool {
+    matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x0640)
+}
+
 fn is_shouting(text: &str) -> bool {
     let (letters, upper) = text
         .bytes()
@@ -368,6 +422,13 @@ fn longest_run(text: &str) -> usize {
         best = usize::max(best, run);
     }
     best
+}
+
+/// Box-drawing, block and geometric-shape characters, and the Arabic ornaments ۞ and ۩:
+/// the frames and dividers of promotional posts (♥▬▬۩۞۩▬▬♥, ╔═╗). People commenting
+/// type a heart or a bullet, rarely a row of these.
+fn is_ornament(c: char) -> bool {
+    matches!(c as u32, 0x2500..=0x25FF | 0x06DE | 0x06E9)
 }
 
 fn is_emoji(c: char) -> bool {
@@ -405,6 +466,28 @@ mod tests {
         );
         assert!(codes("#عاجل #بث_مباشر #الدوري #ترند شاهد الان").contains(&"hashtags".to_string()));
         assert!(!codes("مقال ممتاز #السعودية #مصر").contains(&"hashtags".to_string()));
+    }
+
+    #[test]
+    fn ornament_dividers_are_a_spam_signal_but_a_bullet_or_two_is_not() {
+        assert!(codes("بث مباشر ♥▬▬۩۞۩▬▬♥ الشوط الثاني").contains(&"ornaments".to_string()));
+        assert!(!codes("■ اولا القرار خاطئ ■ ثانيا التوقيت").contains(&"ornaments".to_string()));
+    }
+
+    #[test]
+    fn a_voweled_or_stretched_hashtag_is_a_spam_signal_but_a_plain_one_is_not() {
+        let decorated = |t: &str| codes(t).contains(&"decorated_hashtag".to_string());
+        assert!(decorated("شاهد الان #الاهلُي_الهلالِ"));
+        assert!(decorated("#برشلـــونة مباشر"));
+        assert!(!decorated("#الاهلي_الهلال مباراة قوية"));
+        assert!(!decorated("قالَ الرئيسُ كلاما جميلا"));
+    }
+
+    #[test]
+    fn stream_links_and_clickbait_video_are_promotional_wording() {
+        assert!(codes("شاهد بالفيديو لحظة الحادث").contains(&"promotion".to_string()));
+        assert!(codes("بث مباشر بدون تقطيع").contains(&"promotion".to_string()));
+        assert!(!codes("نقلت القناة الخطاب على الهواء").contains(&"promotion".to_string()));
     }
 
     #[test]

@@ -121,3 +121,39 @@ fn the_shipped_lists_find_the_added_dialect_insults() {
         assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
     }
 }
+
+/// Animal and name-calling words aimed by a pronoun or a vocative (انتم خونة، ايها الكلب),
+/// curses aimed at the reader, and news-comment name-calling; the same words about a third
+/// party, or in a prayer, pass.
+#[test]
+fn the_shipped_lists_find_aimed_name_calling_and_curses() {
+    for text in [
+        "انتم خونة",
+        "انت حمار",
+        "انته وقح",
+        "ايها الخونة",
+        "ولد الكلب",
+        "قبح الله قناتكم",
+        "الله ياخذكم",
+        "تبا لكم",
+        "حسبي الله عليك",
+        "قناة الخنزيرة",
+        "يا مطبلين",
+        "اذناب ايران",
+    ] {
+        assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
+    }
+    for text in [
+        "حسبي الله ونعم الوكيل",
+        "الساكت عن الحق شيطان اخرس",
+        "عزيزي العميل",
+        "انت تعرف الحقيقة",
+        "ذيول الازمة",
+        "الخونة سيحاكمون",
+        "انفلونزا الخنازير",
+        "الطريق ياخذك الى البحر",
+    ] {
+        let hits = builtin().find(text);
+        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
+    }
+}
