@@ -149,7 +149,8 @@ pub async fn submit(state: &AppState, sub: NewSubmission<'_>) -> ApiResult<Creat
     ))
 }
 
-/// `429` when the client's address or the commenter is over the site's token bucket.
+/// `429` when the client's address or the commenter is over the site's token bucket (both
+/// asked in one call, the address first).
 async fn check_rate_limits(
     state: &AppState,
     site_id: &str,
@@ -165,13 +166,12 @@ async fn check_rate_limits(
         burst: site.comment_burst,
         per_minute: site.comment_per_minute,
     };
-    for (key, limit) in [
-        (format!("{site_id}:ip:{ip_hash}"), ip_limit),
-        (format!("{site_id}:c:{}", commenter_id.simple()), commenter_limit),
-    ] {
-        if let RateDecision::Limited(retry_after) = state.shared.take_token(&key, limit).await {
-            return Err(ApiError::RateLimited { retry_after });
-        }
+    let buckets = [
+        (format!("ip:{ip_hash}"), ip_limit),
+        (format!("c:{}", commenter_id.simple()), commenter_limit),
+    ];
+    if let RateDecision::Limited(retry_after) = state.shared.take_tokens(site_id, &buckets).await {
+        return Err(ApiError::RateLimited { retry_after });
     }
     Ok(())
 }

@@ -41,15 +41,17 @@ impl MemoryState {
     }
 
     /// The bucket logic without the trait's boxed future, for the Redis fallback.
-    pub(super) fn take_token_now(&self, key: &str, limit: RateLimit) -> RateDecision {
-        let limiter = self.limiter(limit);
-        if self.calls.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            self.sweep();
+    pub(super) fn take_tokens_now(&self, site: &str, buckets: &[(String, RateLimit)]) -> RateDecision {
+        for (key, limit) in buckets {
+            let limiter = self.limiter(*limit);
+            if self.calls.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+                self.sweep();
+            }
+            if let Err(not_until) = limiter.check_key(&format!("{site}:{key}")) {
+                return RateDecision::Limited(not_until.wait_time_from(limiter.clock().now()));
+            }
         }
-        match limiter.check_key(&key.to_owned()) {
-            Ok(()) => RateDecision::Allowed,
-            Err(not_until) => RateDecision::Limited(not_until.wait_time_from(limiter.clock().now())),
-        }
+        RateDecision::Allowed
     }
 
     /// The window counters without the trait's boxed future, for the Redis fallback.
@@ -117,8 +119,8 @@ fn quota(limit: RateLimit) -> Quota {
 
 #[async_trait]
 impl SharedState for MemoryState {
-    async fn take_token(&self, key: &str, limit: RateLimit) -> RateDecision {
-        self.take_token_now(key, limit)
+    async fn take_tokens(&self, site: &str, buckets: &[(String, RateLimit)]) -> RateDecision {
+        self.take_tokens_now(site, buckets)
     }
 
     async fn count_recent(&self, site: &str, counters: &[(String, Duration)]) -> Vec<u64> {

@@ -45,9 +45,15 @@ pub struct BackendError(pub String);
 
 #[async_trait]
 pub trait SharedState: Send + Sync + 'static {
-    /// Takes one token from the bucket `key`. Never fails: when the backend is unreachable,
-    /// the implementation falls back to an in-process bucket and counts the error.
-    async fn take_token(&self, key: &str, limit: RateLimit) -> RateDecision;
+    /// Takes one token from each of `site`'s `buckets` in order, in one round trip, and stops
+    /// at the first that is empty: its wait is the answer, and the buckets before it keep the
+    /// token taken (as separate calls in a row would). Never fails: when the backend is
+    /// unreachable, the implementation falls back to in-process buckets and counts the error.
+    async fn take_tokens(&self, site: &str, buckets: &[(String, RateLimit)]) -> RateDecision;
+    /// One bucket outside any site.
+    async fn take_token(&self, key: &str, limit: RateLimit) -> RateDecision {
+        self.take_tokens("", &[(key.to_owned(), limit)]).await
+    }
     /// Counts one more occurrence of each of `site`'s `counters`, each in a window that starts
     /// with the key's first occurrence and lasts its duration; returns the counts so far, in
     /// order. All of them in one round trip (on Redis they share the site's hash slot, so this

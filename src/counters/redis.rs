@@ -51,27 +51,30 @@ const RESUBSCRIBE_MAX_DELAY: Duration = Duration::from_secs(5);
 /// stream, so the subscriber pings this often and resubscribes when the ping fails.
 const SUBSCRIPTION_HEALTH_CHECK: Duration = Duration::from_secs(15);
 
-/// GCRA over the server's clock, so instances with skewed clocks still agree. The key holds
-/// the bucket's theoretical arrival time (TAT) in microseconds and expires when the bucket is
-/// full again, which is when it would behave exactly like a missing key.
-/// ARGV[1]: microseconds per token; ARGV[2]: burst. Returns 0 when allowed, else the
-/// milliseconds to wait (at least 1).
+/// GCRA over the server's clock, so instances with skewed clocks still agree. Each key holds
+/// its bucket's theoretical arrival time (TAT) in microseconds and expires when the bucket is
+/// full again, which is when it would behave exactly like a missing key. The buckets are
+/// taken in order; the first empty one ends the call (the ones before keep their token).
+/// ARGV: microseconds per token and burst, per key. Returns 0 when every bucket allowed,
+/// else the milliseconds to wait (at least 1).
 const GCRA_SCRIPT: &str = r"
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local interval = tonumber(ARGV[1])
-local tolerance = interval * (tonumber(ARGV[2]) - 1)
-local tat = now
-local stored = redis.call('GET', KEYS[1])
-if stored then tat = math.max(tonumber(stored), now) end
-local allow_at = tat - tolerance
-if allow_at > now then
-  return math.ceil((allow_at - now) / 1000)
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i - 1])
+  local tolerance = interval * (tonumber(ARGV[2 * i]) - 1)
+  local tat = now
+  local stored = redis.call('GET', key)
+  if stored then tat = math.max(tonumber(stored), now) end
+  local allow_at = tat - tolerance
+  if allow_at > now then
+    return math.ceil((allow_at - now) / 1000)
+  end
+  local new_tat = tat + interval
+  -- '%.0f': the default number-to-string conversion keeps only 14 significant digits.
+  redis.call('SET', key, string.format('%.0f', new_tat),
+    'PX', math.max(1, math.ceil((new_tat - now) / 1000)))
 end
-local new_tat = tat + interval
--- '%.0f': the default number-to-string conversion keeps only 14 significant digits.
-redis.call('SET', KEYS[1], string.format('%.0f', new_tat),
-  'PX', math.max(1, math.ceil((new_tat - now) / 1000)))
 return 0
 ";
 
@@ -80,7 +83,7 @@ pub struct RedisState {
     gcra: Script,
     events: broadcast::Sender<LiveEvent>,
     fallback: MemoryState,
-    /// Until when `take_token` skips Redis after a failure (see `FALLBACK_COOLDOWN`).
+    /// Until when `take_tokens` and `count_recent` skip Redis after a failure (see `FALLBACK_COOLDOWN`).
     fallback_until: Mutex<Option<Instant>>,
     metrics: Metrics,
     subscriber: AbortHandle,
@@ -139,20 +142,22 @@ impl RedisState {
         })
     }
 
-    async fn take_remote_token(&self, key: &str, limit: RateLimit) -> Result<RateDecision, BackendError> {
-        // Zero limits are treated as one, as in `MemoryState`.
-        let interval_us = 60_000_000 / u64::from(limit.per_minute.max(1));
-        let burst = limit.burst.max(1);
+    async fn take_remote_tokens(
+        &self,
+        site: &str,
+        buckets: &[(String, RateLimit)],
+    ) -> Result<RateDecision, BackendError> {
+        let mut invocation = self.gcra.prepare_invoke();
+        for (key, limit) in buckets {
+            // `{site}` is the keys' hash tag: one script, one slot. Zero limits count as one,
+            // as in `MemoryState`.
+            invocation
+                .key(format!("{}{BUCKET_PREFIX}{{{site}}}:{key}", self.namespace))
+                .arg(60_000_000 / u64::from(limit.per_minute.max(1)))
+                .arg(limit.burst.max(1));
+        }
         let mut conn = self.commands.clone();
-        let wait_ms: u64 = within(
-            CALL_DEADLINE,
-            self.gcra
-                .key(format!("{}{BUCKET_PREFIX}{key}", self.namespace))
-                .arg(interval_us)
-                .arg(burst)
-                .invoke_async(&mut conn),
-        )
-        .await?;
+        let wait_ms: u64 = within(CALL_DEADLINE, invocation.invoke_async(&mut conn)).await?;
         Ok(match wait_ms {
             0 => RateDecision::Allowed,
             ms => RateDecision::Limited(Duration::from_millis(ms)),
@@ -178,17 +183,17 @@ impl Drop for RedisState {
 
 #[async_trait]
 impl SharedState for RedisState {
-    async fn take_token(&self, key: &str, limit: RateLimit) -> RateDecision {
-        if self.in_fallback() {
-            return self.fallback.take_token_now(key, limit);
+    async fn take_tokens(&self, site: &str, buckets: &[(String, RateLimit)]) -> RateDecision {
+        if buckets.is_empty() || self.in_fallback() {
+            return self.fallback.take_tokens_now(site, buckets);
         }
-        match self.take_remote_token(key, limit).await {
+        match self.take_remote_tokens(site, buckets).await {
             Ok(decision) => decision,
             Err(err) => {
                 self.count_failure("rate limit (using in-process buckets)", &err);
                 *self.fallback_until.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some(Instant::now() + FALLBACK_COOLDOWN);
-                self.fallback.take_token_now(key, limit)
+                self.fallback.take_tokens_now(site, buckets)
             }
         }
     }

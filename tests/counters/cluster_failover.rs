@@ -217,7 +217,11 @@ async fn rate_limits_follow_a_failover_to_the_replica() {
         loop {
             let key = unique("failover");
             state.take_token(&key, limit).await;
-            let exists: i64 = query(&mut conn_b, redis::cmd("EXISTS").arg(format!("majlis:rl:{key}"))).await;
+            let exists: i64 = query(
+                &mut conn_b,
+                redis::cmd("EXISTS").arg(format!("majlis:rl:{{}}:{key}")),
+            )
+            .await;
             if exists == 1 {
                 return;
             }
