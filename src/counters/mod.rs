@@ -57,7 +57,7 @@ pub trait SharedState: Send + Sync + 'static {
     /// Counts one more occurrence of each of `site`'s `counters`, each in a window that starts
     /// with the key's first occurrence and lasts its duration; returns the counts so far, in
     /// order. All of them in one round trip (on Redis they share the site's hash slot, so this
-    /// holds on a cluster too). Never fails: like `take_token`, it falls back to in-process
+    /// holds on a cluster too). Never fails: like `take_tokens`, it falls back to in-process
     /// counting while the backend is unreachable.
     async fn count_recent(&self, site: &str, counters: &[(String, Duration)]) -> Vec<u64>;
     /// Sends the event to the listeners of every instance (this one included).

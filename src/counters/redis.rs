@@ -3,8 +3,9 @@
 //! Commands go through one `redis_link::Commands` (one server or a cluster; multiplexed,
 //! reconnecting, cheap to clone). Every call touches one key, or keys of one site under the
 //! site's hash tag, so it runs unchanged on Redis Cluster. Events arrive on a dedicated pub/sub
-//! connection owned by a background task, which relays them into a local broadcast channel and resubscribes, forever, when the connection
-//! drops (on a cluster, to the next listed node: a `PUBLISH` anywhere reaches every node).
+//! connection owned by a background task, which relays them into a local broadcast channel and
+//! resubscribes, forever, when the connection drops (on a cluster, to the next listed node: a
+//! `PUBLISH` anywhere reaches every node).
 //! Every failed Redis call is counted in `majlis_backend_errors_total{backend="redis"}` here,
 //! so callers must not count it again.
 
@@ -83,7 +84,8 @@ pub struct RedisState {
     gcra: Script,
     events: broadcast::Sender<LiveEvent>,
     fallback: MemoryState,
-    /// Until when `take_tokens` and `count_recent` skip Redis after a failure (see `FALLBACK_COOLDOWN`).
+    /// Until when `take_tokens` and `count_recent` skip Redis after a failure (see
+    /// `FALLBACK_COOLDOWN`).
     fallback_until: Mutex<Option<Instant>>,
     metrics: Metrics,
     subscriber: AbortHandle,
