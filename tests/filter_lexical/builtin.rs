@@ -8,6 +8,19 @@ fn builtin() -> &'static Matcher {
     MATCHER.get_or_init(|| Matcher::new(&Lexicon::builtin().expect("the shipped lexicons parse")))
 }
 
+fn assert_found(texts: &[&str]) {
+    for text in texts {
+        assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
+    }
+}
+
+fn assert_passes(texts: &[&str]) {
+    for text in texts {
+        let hits = builtin().find(text);
+        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
+    }
+}
+
 #[test]
 fn the_shipped_lists_load() {
     let lexicon = Lexicon::builtin().expect("the shipped lexicons parse");
@@ -24,7 +37,7 @@ fn the_shipped_lists_flag_the_obvious() {
 
 #[test]
 fn the_shipped_lists_pass_the_scunthorpe_words() {
-    for text in [
+    assert_passes(&[
         "تحيا مصر",
         "الحزب",
         "ايران",
@@ -43,10 +56,7 @@ fn the_shipped_lists_pass_the_scunthorpe_words() {
         "Cummings",
         "analysis",
         "cocktail",
-    ] {
-        let hits = builtin().find(text);
-        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
-    }
+    ]);
 }
 
 #[test]
@@ -64,7 +74,7 @@ fn run_time_entries_extend_the_shipped_lists() {
 /// people: alone they pass, aimed at someone they are found.
 #[test]
 fn the_shipped_lists_find_mild_insults_only_when_aimed_at_someone() {
-    for text in [
+    assert_passes(&[
         "قرار غبي من الحكومة",
         "تصريحات تافهة لا تستحق الرد",
         "عمل ارهابي حقير",
@@ -72,11 +82,8 @@ fn the_shipped_lists_find_mild_insults_only_when_aimed_at_someone() {
         "a stupid decision",
         "the idiotic policy of the council",
         "this moron of a minister",
-    ] {
-        let hits = builtin().find(text);
-        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
-    }
-    for text in [
+    ]);
+    assert_found(&[
         "يا غبي",
         "انت غبي",
         "وانت تافه",
@@ -87,26 +94,22 @@ fn the_shipped_lists_find_mild_insults_only_when_aimed_at_someone() {
         "you are an idiot",
         "you moron",
         "you are stupid",
-    ] {
-        assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
-    }
+    ]);
 }
 
 /// Dialect insults added later: ordinary words count only in a frame, words with no innocent
 /// reading alone; the innocent look-alikes still pass.
 #[test]
 fn the_shipped_lists_find_the_added_dialect_insults() {
-    for text in [
+    assert_found(&[
         "يا جهلة",
         "يا احمق",
         "انت شمكار",
         "الرئيس الطرطور",
         "شوية زعاطيط",
         "يا جربوع",
-    ] {
-        assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
-    }
-    for text in [
+    ]);
+    assert_passes(&[
         "قرار احمق",
         "جاهل بالقانون",
         "مصر",
@@ -116,10 +119,7 @@ fn the_shipped_lists_find_the_added_dialect_insults() {
         "دخول",
         "بالعكس",
         "المكسيك",
-    ] {
-        let hits = builtin().find(text);
-        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
-    }
+    ]);
 }
 
 /// Animal and name-calling words aimed by a pronoun or a vocative (انتم خونة، ايها الكلب),
@@ -127,7 +127,7 @@ fn the_shipped_lists_find_the_added_dialect_insults() {
 /// party, or in a prayer, pass.
 #[test]
 fn the_shipped_lists_find_aimed_name_calling_and_curses() {
-    for text in [
+    assert_found(&[
         "انتم خونة",
         "انت حمار",
         "انته وقح",
@@ -140,10 +140,8 @@ fn the_shipped_lists_find_aimed_name_calling_and_curses() {
         "قناة الخنزيرة",
         "يا مطبلين",
         "اذناب ايران",
-    ] {
-        assert!(!builtin().find(text).is_empty(), "{text:?} should be found");
-    }
-    for text in [
+    ]);
+    assert_passes(&[
         "حسبي الله ونعم الوكيل",
         "الساكت عن الحق شيطان اخرس",
         "عزيزي العميل",
@@ -152,8 +150,5 @@ fn the_shipped_lists_find_aimed_name_calling_and_curses() {
         "الخونة سيحاكمون",
         "انفلونزا الخنازير",
         "الطريق ياخذك الى البحر",
-    ] {
-        let hits = builtin().find(text);
-        assert!(hits.is_empty(), "{text:?} should pass, got {hits:?}");
-    }
+    ]);
 }
