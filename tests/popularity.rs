@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use majlis::metrics::Metrics;
-use majlis::popularity::{MemoryViews, RedisViews, View, ViewCounters};
+use majlis::popularity::{MemoryViews, READER_MARKS, RedisViews, View, ViewCounters};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -215,6 +215,37 @@ async fn a_visitor_remembers_only_their_latest_articles() {
         // The 12th article pairs with the 10 before it, not with the first one.
         assert_eq!(co.len(), 10, "{}: {co:?}", c.name());
         assert!(co.iter().all(|(a, _)| a != "a00"), "{}: {co:?}", c.name());
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_is_deduped_on_their_last_reader_marks_articles() {
+    for c in backends().await {
+        let at = |s: usize| T0 + Duration::seconds(i64::try_from(s).unwrap());
+        let first: Vec<View> = (0..=READER_MARKS)
+            .map(|i| site_view(&format!("a{i:03}"), "v1", at(i)))
+            .collect();
+        let counted = c.record(&first).await.unwrap();
+        assert!(counted.iter().all(|&b| b), "{}: {counted:?}", c.name());
+        // Still within the half hour: an article read long before the recent ten, and the
+        // oldest one kept, are duplicates; the one past the cap was forgotten and counts.
+        let again = c
+            .record(&[
+                site_view("a050", "v1", at(300)),
+                site_view("a001", "v1", at(301)),
+                site_view("a000", "v1", at(302)),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(again, [false, false, true], "{}", c.name());
+        assert_eq!(
+            c.totals("demo", &["a000".into(), "a001".into(), "a050".into()])
+                .await
+                .unwrap(),
+            [2, 1, 1],
+            "{}",
+            c.name()
+        );
     }
 }
 

@@ -9,23 +9,31 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::{
-    BUCKET_TTL_SECS, BackendError, CO_READ_CAP, CO_READ_TTL_SECS, DEDUPE_SECS, RECENT_LEN, RECENT_TTL_SECS,
-    Ranking, View, ViewCounters, hour_of, keep_top,
+    BUCKET_TTL_SECS, BackendError, CO_READ_CAP, CO_READ_TTL_SECS, DEDUPE_SECS, READER_MARKS, READER_TTL_SECS,
+    RECENT_LEN, Ranking, View, ViewCounters, hour_of, keep_top,
 };
 
 const PRUNE_EVERY_SECS: i64 = 60;
 
 type SiteKey = (String, String);
 
+/// What one visitor has read, as Redis keeps it in `reader:<visitor>`.
+#[derive(Default)]
+struct Reader {
+    /// Articles, most recent first, each with until when another view of it does not
+    /// count: the first `RECENT_LEN` feed co-reading, the rest stay while they still dedupe;
+    /// at most `READER_MARKS`.
+    marks: VecDeque<(String, i64)>,
+    expires: i64,
+}
+
 #[derive(Default)]
 struct Inner {
-    /// (site, visitor, article) → until when another view does not count.
-    seen: HashMap<(String, String, String), i64>,
+    /// (site, visitor) → what they read.
+    readers: HashMap<SiteKey, Reader>,
     /// (site, scope, hour) → article → views.
     buckets: HashMap<(String, String, i64), HashMap<String, u64>>,
     totals: HashMap<SiteKey, u64>,
-    /// (site, visitor) → recent articles (most recent first), and when the list expires.
-    recent: HashMap<SiteKey, (VecDeque<String>, i64)>,
     /// (site, article) → co-read articles, and when the set expires.
     co: HashMap<SiteKey, (HashMap<String, u64>, i64)>,
     pruned_at: i64,
@@ -49,11 +57,9 @@ impl MemoryViews {
 impl Inner {
     fn record_one(&mut self, v: &View) -> bool {
         let now = v.at.unix_timestamp();
-        let seen_key = (v.site.clone(), v.visitor.clone(), v.article.clone());
-        if self.seen.get(&seen_key).is_some_and(|until| *until > now) {
+        let Some(others) = self.read(v, now) else {
             return false;
-        }
-        self.seen.insert(seen_key, now + DEDUPE_SECS);
+        };
         let hour = hour_of(v.at);
         for scope in v.scopes.iter() {
             *self
@@ -67,27 +73,47 @@ impl Inner {
             .totals
             .entry((v.site.clone(), v.article.clone()))
             .or_default() += 1;
-        self.co_read(v, now);
-        true
-    }
-
-    fn co_read(&mut self, v: &View, now: i64) {
-        let (recent, expires) = self
-            .recent
-            .entry((v.site.clone(), v.visitor.clone()))
-            .or_insert_with(|| (VecDeque::new(), now));
-        if *expires <= now {
-            recent.clear();
-        }
-        let others: Vec<String> = recent.iter().filter(|a| **a != v.article).cloned().collect();
-        recent.retain(|a| *a != v.article);
-        recent.push_front(v.article.clone());
-        recent.truncate(RECENT_LEN);
-        *expires = now + RECENT_TTL_SECS;
         for other in others {
             self.co_add(&v.site, &v.article, &other, now);
             self.co_add(&v.site, &other, &v.article, now);
         }
+        true
+    }
+
+    /// Notes the view in its reader: `None` when it is deduped, else the recent articles
+    /// it pairs with (the same steps as `record.lua`).
+    fn read(&mut self, v: &View, now: i64) -> Option<Vec<String>> {
+        let reader = self
+            .readers
+            .entry((v.site.clone(), v.visitor.clone()))
+            .or_default();
+        if reader.expires <= now {
+            reader.marks.clear();
+        }
+        if reader
+            .marks
+            .iter()
+            .any(|(article, until)| *article == v.article && *until > now)
+        {
+            return None;
+        }
+        let others: Vec<String> = reader
+            .marks
+            .iter()
+            .take(RECENT_LEN)
+            .filter(|(article, _)| *article != v.article)
+            .map(|(article, _)| article.clone())
+            .collect();
+        let mut position = 0;
+        reader.marks.retain(|(article, until)| {
+            let keep = *article != v.article && (position < RECENT_LEN || *until > now);
+            position += 1;
+            keep
+        });
+        reader.marks.truncate(READER_MARKS - 1);
+        reader.marks.push_front((v.article.clone(), now + DEDUPE_SECS));
+        reader.expires = now + READER_TTL_SECS;
+        Some(others)
     }
 
     fn co_add(&mut self, site: &str, article: &str, other: &str, now: i64) {
@@ -113,9 +139,8 @@ impl Inner {
         }
         self.pruned_at = now;
         let oldest_hour = (now - BUCKET_TTL_SECS).div_euclid(3600);
-        self.seen.retain(|_, until| *until > now);
+        self.readers.retain(|_, reader| reader.expires > now);
         self.buckets.retain(|(_, _, hour), _| *hour >= oldest_hour);
-        self.recent.retain(|_, (_, expires)| *expires > now);
         self.co.retain(|_, (_, expires)| *expires > now);
     }
 }
@@ -124,8 +149,8 @@ impl Inner {
 impl ViewCounters for MemoryViews {
     async fn record(&self, views: &[View]) -> Result<Vec<bool>, BackendError> {
         let mut inner = self.lock();
-        // By the batch's earliest view: pruning by a later one could forget a dedupe mark
-        // that an earlier view of the same batch still needs.
+        // By the batch's earliest view: pruning by a later one could forget a reader that
+        // an earlier view of the same batch still needs.
         if let Some(first) = views.iter().map(|v| v.at).min() {
             inner.prune(first.unix_timestamp());
         }

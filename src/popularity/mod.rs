@@ -31,9 +31,14 @@ pub use crate::counters::BackendError;
 pub const DEDUPE_SECS: i64 = 30 * 60;
 /// Hourly buckets are kept for the longest window (its buckets) plus an hour.
 pub const BUCKET_TTL_SECS: i64 = (Window::Week.buckets() + 1) * 3600;
-/// Each visitor's recent articles, for co-reading: this many, for this long.
+/// Each visitor's recent articles, for co-reading: this many.
 pub const RECENT_LEN: usize = 10;
-pub const RECENT_TTL_SECS: i64 = 24 * 3600;
+/// What a visitor read is forgotten this long after their last counted view.
+pub const READER_TTL_SECS: i64 = 24 * 3600;
+/// A visitor's dedupe marks are kept with their recent articles, at most this many: a
+/// reader of more articles than this in half an hour is a crawler, whose oldest reads may
+/// count again rather than make every one of its views slower.
+pub const READER_MARKS: usize = 100;
 /// "Readers of this also read" keeps this many articles per article, for a week.
 pub const CO_READ_CAP: usize = 200;
 pub const CO_READ_TTL_SECS: i64 = 7 * 24 * 3600;
@@ -142,7 +147,7 @@ pub fn keep_top(mut ranking: Ranking, depth: usize) -> Ranking {
 pub trait ViewCounters: Send + Sync + 'static {
     /// Records the views in order; for each, whether it counted. A view does not count when
     /// the same visitor's view of the same article counted less than `DEDUPE_SECS` before
-    /// (by the views' own times). A counted view adds one to its hour bucket in each of its
+    /// (by the views' own times; of a visitor's last `READER_MARKS` articles). A counted view adds one to its hour bucket in each of its
     /// scopes and to the article's all-time total, and feeds co-reading: it pairs the
     /// article with each of the visitor's `RECENT_LEN` most recent other articles.
     async fn record(&self, views: &[View]) -> Result<Vec<bool>, BackendError>;

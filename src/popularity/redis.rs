@@ -5,9 +5,12 @@
 //!   epoch); scopes `site`, `sec:<section>`, `tag:<tag>`, `story:<story>`. Expires after
 //!   the longest window plus an hour.
 //! - `pop:{S}:total`: hash, article → all-time views.
-//! - `pop:{S}:seen:<visitor>:<article>`: the dedupe mark, until when (app-clock seconds)
-//!   another view does not count; expires after 30 minutes.
-//! - `pop:{S}:recent:<visitor>`: list of the visitor's latest articles (bounded), for co-reading.
+//! - `pop:{S}:reader:<visitor>`: string, what the visitor read, most recent first: one line
+//!   `<until> <article>` per article, `until` being the app-clock second until which another
+//!   view of it does not count. The first `RECENT_LEN` lines feed co-reading; older lines stay
+//!   while they still dedupe, `READER_MARKS` at most. Expires a day after the last counted
+//!   view. One key read and written per view: the cheapest dedupe Redis offers here, for a
+//!   first-time reader a `GET` that misses and a `SET … EX`.
 //! - `pop:{S}:co:<article>`: sorted set, article → readers who read both (bounded).
 //!
 //! Every key of a site carries the hash tag `{S}`, so on Redis Cluster a site's keys share
@@ -29,8 +32,8 @@ use time::OffsetDateTime;
 use tokio::time::{Instant, timeout};
 
 use super::{
-    BUCKET_TTL_SECS, BackendError, CO_READ_CAP, CO_READ_TTL_SECS, DEDUPE_SECS, RECENT_LEN, RECENT_TTL_SECS,
-    Ranking, View, ViewCounters, hour_of, sort_ranking,
+    BUCKET_TTL_SECS, BackendError, CO_READ_CAP, CO_READ_TTL_SECS, DEDUPE_SECS, READER_MARKS, READER_TTL_SECS,
+    RECENT_LEN, Ranking, View, ViewCounters, hour_of, sort_ranking,
 };
 use crate::metrics::Metrics;
 use crate::redis_link::{Commands, Target, Timeouts};
@@ -42,11 +45,10 @@ const CONNECTION_TIMEOUT: Duration = Duration::from_secs(1);
 /// second, not a stalled flusher and a warning per request.
 const COOLDOWN: Duration = Duration::from_secs(1);
 
-/// Records a batch of one site's views in one round trip. The dedupe mark holds the
-/// app-clock time until which the pair is deduped, so a view counts by the views' own times,
-/// as in process, and tests can move the clock; `SET NX EX` decides alone when the pair has
-/// no mark, the common case. Bucket and co-read expiries are set once per touched key.
-/// Its arguments are listed at the top of `record.lua`.
+/// Records a batch of one site's views in one round trip. The reader's lines hold app-clock
+/// times, so a view counts by the views' own times, as in process, and tests can move the
+/// clock. Bucket and co-read expiries are set once per touched key. Its arguments are
+/// listed at the top of `record.lua`.
 const RECORD_SCRIPT: &str = include_str!("record.lua");
 
 pub struct RedisViews {
@@ -138,7 +140,8 @@ impl ViewCounters for RedisViews {
                 .arg(DEDUPE_SECS)
                 .arg(BUCKET_TTL_SECS)
                 .arg(RECENT_LEN)
-                .arg(RECENT_TTL_SECS)
+                .arg(READER_MARKS)
+                .arg(READER_TTL_SECS)
                 .arg(CO_READ_TTL_SECS)
                 .arg(CO_READ_CAP);
             for v in indexes.iter().map(|&i| &views[i]) {
