@@ -36,6 +36,9 @@ pub enum ApiError {
     /// 404: unknown site, article, comment or route.
     #[error("{detail}")]
     NotFound { code: &'static str, detail: String },
+    /// 405: the route exists, but not with this method; `allow` lists the methods it has.
+    #[error("this route answers {allow} only")]
+    MethodNotAllowed { allow: String },
     /// 409: conflicts with the current state (already reported, idempotency key reused).
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
@@ -106,6 +109,7 @@ impl ApiError {
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. } => code,
             Self::Invalid(_) => "validation_failed",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UriTooLong => "uri_too_long",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -137,6 +141,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
@@ -181,6 +186,11 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    response.insert_header((header::ALLOW, value));
+                }
             }
             _ => {}
         }

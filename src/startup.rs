@@ -1,13 +1,14 @@
 //! Building and running the application: one code path for `main` and for the tests, which
 //! bind port 0 and move the clock.
 
+use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::http::{Method, header};
-use actix_web::{App, HttpResponse, HttpServer, middleware, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, middleware, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -117,7 +118,9 @@ impl Application {
 fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let grace = state.settings.server.shutdown_grace_secs;
     let workers = state.settings.server.workers;
-    let openapi = web::Data::new(OpenApiDoc(routes::openapi_document().to_string()));
+    let document = routes::openapi_document();
+    let methods = web::Data::new(RouteMethods::from_openapi(&document));
+    let openapi = web::Data::new(OpenApiDoc(document.to_string()));
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
@@ -126,11 +129,12 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(middleware::from_fn(crate::middleware::observe))
             .app_data(data.clone())
             .app_data(openapi.clone())
+            .app_data(methods.clone())
             .app_data(routes::query_config())
             .app_data(routes::path_config())
             .into_utoipa_app()
             .configure(routes::configure)
-            .default_service(web::to(not_found))
+            .default_service(web::to(no_route))
             .into_app()
     })
     // Without TCP_NODELAY a response written in several pieces (a compressed, chunked body)
@@ -145,8 +149,38 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     Ok(server.run())
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found("route_not_found", "no such route"))
+/// Each route pattern's methods, as the OpenAPI document lists them (`GET, POST`).
+struct RouteMethods(HashMap<String, String>);
+
+impl RouteMethods {
+    fn from_openapi(document: &serde_json::Value) -> Self {
+        const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+        let paths = document["paths"].as_object().into_iter().flatten();
+        Self(
+            paths
+                .map(|(pattern, item)| {
+                    let allow: Vec<String> = METHODS
+                        .iter()
+                        .filter(|m| item.get(**m).is_some())
+                        .map(|m| m.to_ascii_uppercase())
+                        .collect();
+                    (pattern.clone(), allow.join(", "))
+                })
+                .collect(),
+        )
+    }
+}
+
+/// No route took the request: `405` with `Allow` when the path is a route's (the method
+/// guard turned it away), else `404`.
+async fn no_route(req: HttpRequest, methods: web::Data<RouteMethods>) -> Result<HttpResponse, ApiError> {
+    let allow = req
+        .match_pattern()
+        .and_then(|pattern| methods.0.get(&pattern).cloned());
+    Err(match allow {
+        Some(allow) => ApiError::MethodNotAllowed { allow },
+        None => ApiError::not_found("route_not_found", "no such route"),
+    })
 }
 
 /// CORS for the origins of every configured site; `http://localhost:*` allows any port.

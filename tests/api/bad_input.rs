@@ -253,7 +253,6 @@ async fn unknown_and_malformed_paths_are_404s_with_a_code(backend: Backend) {
         ("liking a malformed comment id", Method::PUT, "/v1/comments/123/like".into(), "comment_not_found"),
         ("deleting an unknown comment", Method::DELETE, format!("/v1/comments/{unknown}"), "comment_not_found"),
         ("an unknown route", Method::GET, "/v1/nothing-here".into(), "route_not_found"),
-        ("a known path with the wrong method", Method::DELETE, thread("a1"), "route_not_found"),
     ];
 
     for (why, method, path, code) in cases {
@@ -372,8 +371,42 @@ async fn markup_and_sql_in_a_body_are_stored_and_returned_as_plain_text(backend:
     );
 }
 
+async fn a_route_asked_with_another_method_is_a_405_naming_its_methods(backend: Backend) {
+    // Arrange
+    let app = spawn_app(&backend).await;
+    let cases = [
+        (Method::DELETE, "/v1/sites/demo/articles/a1/comments", "GET, POST"),
+        (Method::GET, "/v1/sites/demo/articles/a1/views", "POST"),
+        (Method::PUT, "/v1/sites/demo/popular", "GET"),
+    ];
+
+    for (method, path, allow) in cases {
+        // Act
+        let res = app
+            .request(method.clone(), path, &Auth::None)
+            .json(&json!({"body": "x", "author_name": "زائر"}))
+            .send()
+            .await
+            .expect("request");
+
+        // Assert
+        let why = format!("{method} {path}");
+        let got_allow = res
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert_eq!(got_allow, allow, "{why}: Allow");
+        assert_problem_for(res, &why, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    }
+    // Nothing was written by the refused DELETE-with-a-body.
+    assert_eq!(app.thread("demo", "a1", "", &Auth::None).await["total"], 0);
+}
+
 on_both_backends!(
     bad_comment_bodies_are_refused_with_a_reason_and_write_nothing,
+    a_route_asked_with_another_method_is_a_405_naming_its_methods,
     a_wrongly_typed_field_is_named_in_the_errors,
     unknown_and_malformed_paths_are_404s_with_a_code,
     an_overlong_query_string_is_414,
