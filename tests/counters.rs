@@ -18,6 +18,8 @@ use tokio::sync::broadcast;
 mod cluster_failover;
 #[path = "counters/outage.rs"]
 mod outage;
+#[path = "support/own_redis.rs"]
+mod own_redis;
 
 const REDIS_URL_VAR: &str = "MAJLIS_TEST_REDIS_URL";
 /// How long a published event may take to arrive.

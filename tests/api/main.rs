@@ -25,6 +25,9 @@ mod moderation_queues;
 mod moderation_roles;
 mod moderation_users;
 mod operations;
+#[allow(dead_code, reason = "the API tests start plain servers only")]
+#[path = "../support/own_redis.rs"]
+mod own_redis;
 mod page_cache;
 mod paging;
 mod popularity;

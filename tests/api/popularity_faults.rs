@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::helpers::{Auth, Backend, TestDatabase, assert_problem, spawn_with, test_settings};
 use crate::on_both_backends;
+use crate::own_redis::OwnRedis;
 use crate::popularity::{BROWSER, PAST_CACHE, beacon, flush, list, pairs, ranked, views};
 
 async fn a_graceful_shutdown_records_every_view_in_the_batch(backend: Backend) {
@@ -64,56 +65,6 @@ async fn a_graceful_shutdown_records_every_view_in_the_batch(backend: Backend) {
 
 on_both_backends!(a_graceful_shutdown_records_every_view_in_the_batch);
 
-/// A `redis-server` of the test's own, so the test can take it away and bring it back.
-struct OwnRedis {
-    port: u16,
-    child: std::process::Child,
-}
-
-impl OwnRedis {
-    fn start(port: u16) -> Option<Self> {
-        let child = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
-        Some(Self { port, child })
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    async fn ready(&self) {
-        let client = redis::Client::open(self.url()).unwrap();
-        for _ in 0..100 {
-            if let Ok(mut conn) = client.get_multiplexed_async_connection().await
-                && redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("redis-server on port {} never answered", self.port);
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_redis_down_beacons_still_204_lists_come_from_cache_and_comments_post_and_views_wait() {
     if std::env::var("MAJLIS_TEST_REDIS_URL").map_or(true, |u| u.is_empty()) {
@@ -128,7 +79,7 @@ async fn with_redis_down_beacons_still_204_lists_come_from_cache_and_comments_po
         eprintln!("note: no redis-server on PATH; skipping the outage test");
         return;
     };
-    server.ready().await;
+    server.connection().await;
     let db = std::sync::Arc::new(TestDatabase::create(&Backend::Embedded).await);
     let app = spawn_with(test_settings(&db.url, Some(&server.url())), Some(db)).await;
     views(&app, "before", 2).await;

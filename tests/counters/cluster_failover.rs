@@ -7,57 +7,11 @@ use std::time::Duration;
 use majlis::counters::{RateLimit, RedisState, SharedState};
 use majlis::metrics::Metrics;
 
+use super::own_redis::OwnRedis;
 use super::{event, receive, redis_url, unique};
 
 /// The channel `RedisState::connect` subscribes to (the default namespace).
 const CHANNEL: &str = "majlis:events";
-
-/// A cluster-enabled `redis-server` of the test's own, in its own directory.
-struct ClusterNode {
-    port: u16,
-    child: std::process::Child,
-    dir: std::path::PathBuf,
-}
-
-impl ClusterNode {
-    fn start(port: u16) -> Option<Self> {
-        let dir = std::env::temp_dir().join(format!("majlis-cluster-node-{port}"));
-        std::fs::create_dir_all(&dir).ok()?;
-        let child = std::process::Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"])
-            .args(["--save", "", "--appendonly", "no"])
-            // A replica's first sync starts at once, not after the default 5 s.
-            .args(["--repl-diskless-sync-delay", "0"])
-            .arg("--dir")
-            .arg(&dir)
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
-        Some(Self { port, child, dir })
-    }
-
-    async fn connection(&self) -> redis::aio::MultiplexedConnection {
-        let client = redis::Client::open(format!("redis://127.0.0.1:{}", self.port)).expect("client");
-        for _ in 0..100 {
-            if let Ok(mut conn) = client.get_multiplexed_async_connection().await
-                && redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok()
-            {
-                return conn;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("redis-server on port {} never answered", self.port);
-    }
-}
-
-impl Drop for ClusterNode {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 async fn query<T: redis::FromRedisValue>(
     conn: &mut redis::aio::MultiplexedConnection,
@@ -128,10 +82,13 @@ type Conn = redis::aio::MultiplexedConnection;
 /// Nodes A and B of a cluster of the test's own, A serving every slot and B joined with none,
 /// with a connection to each; `None` (the test skips) without the shared test Redis or a
 /// `redis-server` to start.
-async fn two_node_cluster() -> Option<(ClusterNode, ClusterNode, Conn, Conn)> {
+async fn two_node_cluster() -> Option<(OwnRedis, OwnRedis, Conn, Conn)> {
     redis_url()?;
     let (port_a, port_b) = free_ports();
-    let (Some(a), Some(b)) = (ClusterNode::start(port_a), ClusterNode::start(port_b)) else {
+    let (Some(a), Some(b)) = (
+        OwnRedis::start_cluster_node(port_a),
+        OwnRedis::start_cluster_node(port_b),
+    ) else {
         eprintln!("note: no redis-server on PATH; skipping the cluster fail-over test");
         return None;
     };

@@ -5,57 +5,8 @@ use std::time::Duration;
 use majlis::counters::{RateDecision, RateLimit, RedisState, SharedState};
 use majlis::metrics::Metrics;
 
+use super::own_redis::OwnRedis;
 use super::{event, receive, redis_url, unique};
-
-/// A `redis-server` of the test's own, so the test can take it away and bring it back.
-struct OwnRedis {
-    port: u16,
-    child: std::process::Child,
-}
-
-impl OwnRedis {
-    fn start(port: u16) -> Option<Self> {
-        let child = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
-        Some(Self { port, child })
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    async fn ready(&self) {
-        let client = redis::Client::open(self.url()).expect("client");
-        for _ in 0..100 {
-            if let Ok(mut conn) = client.get_multiplexed_async_connection().await
-                && redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("redis-server on port {} never answered", self.port);
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::test]
 async fn a_redis_outage_falls_back_to_local_buckets_and_events_resume() {
@@ -70,7 +21,7 @@ async fn a_redis_outage_falls_back_to_local_buckets_and_events_resume() {
         eprintln!("note: no redis-server on PATH; skipping the outage test");
         return;
     };
-    server.ready().await;
+    server.connection().await;
     let metrics = Metrics::new().expect("metrics");
     let state = RedisState::connect(&server.url(), metrics.clone())
         .await
