@@ -15,7 +15,9 @@
 #     REDIS_URL=redis://127.0.0.1:6379 bash bench/service.sh
 # SCALING=0 skips the scaling runs; PERF=1 prints a flat profile (perf) of the service in each
 # main run;
-# INSTALL_OHA=0 skips installing oha when missing (and the latency runs).
+# INSTALL_OHA=0 skips installing oha when missing (and the latency runs); KEEP_DB=1 keeps
+# `majlis_bench` at exit and reuses a kept one instead of seeding again (the seed takes about
+# 80 s; a reused database also holds the comments earlier runs posted).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 duration="${DURATION:-10}"
@@ -59,7 +61,7 @@ cleanup() {
   for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
   redis-cli -h "$redis_host" -p "$redis_port" --scan --pattern "${prefix}*" \
     | xargs -r -n 500 redis-cli -h "$redis_host" -p "$redis_port" del > /dev/null
-  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" 2> /dev/null || true
+  [ "${KEEP_DB:-0}" = 1 ] || psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" 2> /dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -71,11 +73,17 @@ reference="$(cargo bench --locked --quiet --no-run --bench reference_server --me
   --manifest-path "$root/Cargo.toml" | jq -r 'select(.target.name == "reference_server" and .executable != null) | .executable')"
 
 echo "== seed"
-psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2> /dev/null
+kept=0
+[ "${KEEP_DB:-0}" = 1 ] && psql "$db_url" -Atc "SELECT 1 FROM articles LIMIT 1" 2> /dev/null | grep -q 1 && kept=1
+[ "$kept" = 1 ] || psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2> /dev/null
 MAJLIS__DATABASE__URL="$db_url" MAJLIS_CONFIG_DIR="$work" MAJLIS__LOG__LEVEL=warn "$majlis" migrate
-seed_start="$(date +%s.%N)"
-psql "$db_url" -q -f "$root/bench/seed.sql"
-seed_s="$(awk -v s="$seed_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"
+if [ "$kept" = 1 ]; then
+  seed_s="0 (kept from an earlier run)"
+else
+  seed_start="$(date +%s.%N)"
+  psql "$db_url" -q -f "$root/bench/seed.sql"
+  seed_s="$(awk -v s="$seed_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"
+fi
 echo "seeded in ${seed_s} s: $(psql "$db_url" -Atc "SELECT count(*) FROM articles") articles," \
   "$(psql "$db_url" -Atc "SELECT count(*) FROM comments") comments"
 
