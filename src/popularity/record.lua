@@ -1,8 +1,11 @@
 -- The view counters' flush script (src/popularity/redis.rs): records one site's views.
 -- KEYS[1]: the totals hash. ARGV: prefix, dedupe secs, bucket ttl, recent length, reader
--- marks, reader ttl, co-read ttl, co-read cap, then per view: now, hour, visitor, article,
--- n, n scopes. Returns 1 (counted) or 0 (duplicate) per view.
+-- marks, reader ttl, co-read ttl, co-read cap; the number of articles, then per article: its
+-- id, n, its n scopes; then per view: now (seconds), visitor, the article's number (from 1).
+-- Returns 1 (counted) or 0 (duplicate) per view.
 --
+-- A view is three arguments, its article's id and scopes being sent once per batch: the
+-- arguments are most of what Redis parses for this call.
 -- Each view reads and writes its reader's key (the dedupe marks and the recent articles in
 -- one string, see redis.rs); the counts are summed here and written once per (key, article)
 -- at the end, so a batch's many views of the few articles everyone reads cost a handful of
@@ -25,26 +28,31 @@ local function add(sums, key, member)
   end
   t[member] = (t[member] or 0) + 1
 end
--- Bucket key names, built once per hour and scope rather than once per view.
-local bucket_keys = {}
-local function bucket_key(scope, hour)
-  local by_scope = bucket_keys[hour]
-  if not by_scope then
-    by_scope = {}
-    bucket_keys[hour] = by_scope
-  end
-  local k = by_scope[scope]
-  if not k then
-    k = p .. 'h:' .. scope .. ':' .. hour
-    by_scope[scope] = k
-  end
-  return k
+-- The batch's articles: id, scopes, and their bucket key names by hour (built once per
+-- article and hour rather than once per view).
+local articles = {}
+local i = 10
+for a = 1, tonumber(ARGV[9]) do
+  local n = tonumber(ARGV[i + 1])
+  local scopes = {}
+  for j = 1, n do scopes[j] = ARGV[i + 1 + j] end
+  articles[a] = { id = ARGV[i], scopes = scopes, keys = {} }
+  i = i + 2 + n
 end
-local i = 9
+local function bucket_keys(a, hour)
+  local keys = a.keys[hour]
+  if not keys then
+    keys = {}
+    for j, scope in ipairs(a.scopes) do keys[j] = p .. 'h:' .. scope .. ':' .. hour end
+    a.keys[hour] = keys
+  end
+  return keys
+end
 while i <= #ARGV do
   local now = tonumber(ARGV[i])
-  local hour, visitor, article = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local n = tonumber(ARGV[i + 4])
+  local visitor = ARGV[i + 1]
+  local a = articles[tonumber(ARGV[i + 2])]
+  local article = a.id
   local reader = p .. 'reader:' .. visitor
   local lines = redis.call('GET', reader)
   local fresh, others, kept = true, {}, {}
@@ -66,22 +74,21 @@ while i <= #ARGV do
     end
   end
   if fresh then
-    for j = 1, n do
-      add(buckets, bucket_key(ARGV[i + 4 + j], hour), article)
-    end
+    -- Hours since the epoch, as `hour_of` counts them.
+    for _, k in ipairs(bucket_keys(a, math.floor(now / 3600))) do add(buckets, k, article) end
     totals[article] = (totals[article] or 0) + 1
     for _, other in ipairs(others) do
       add(cos, article, other)
       add(cos, other, article)
     end
-    local line = string.format('%d', now + dedupe) .. ' ' .. article
+    local line = (now + dedupe) .. ' ' .. article
     if #kept > 0 then line = line .. '\n' .. table.concat(kept, '\n') end
     redis.call('SET', reader, line, 'EX', reader_ttl)
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
   end
-  i = i + 5 + n
+  i = i + 3
 end
 for k, members in pairs(buckets) do
   for member, count in pairs(members) do redis.call('ZINCRBY', k, count, member) end

@@ -19,7 +19,7 @@
 //! was routed by. A flush therefore sends one script call per site, all at once. The other
 //! multi-key call, the window union in `ranking`, unions and stores keys of one site only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -144,14 +144,32 @@ impl ViewCounters for RedisViews {
                 .arg(READER_TTL_SECS)
                 .arg(CO_READ_TTL_SECS)
                 .arg(CO_READ_CAP);
-            for v in indexes.iter().map(|&i| &views[i]) {
+            // Each article with its scopes once, numbered from 1 in order of first view.
+            let mut numbers: HashMap<(&str, &[String]), usize> = HashMap::new();
+            let mut listed = Vec::new();
+            let numbered: Vec<(usize, &View)> = indexes
+                .iter()
+                .map(|&i| {
+                    let v = &views[i];
+                    let next = numbers.len() + 1;
+                    let number = *numbers
+                        .entry((&v.article, v.scopes.as_slice()))
+                        .or_insert_with(|| {
+                            listed.push(v);
+                            next
+                        });
+                    (number, v)
+                })
+                .collect();
+            invocation.arg(listed.len());
+            for v in listed {
                 invocation
-                    .arg(v.at.unix_timestamp())
-                    .arg(hour_of(v.at))
-                    .arg(&v.visitor)
                     .arg(&v.article)
                     .arg(v.scopes.len())
                     .arg(v.scopes.as_slice());
+            }
+            for (number, v) in numbered {
+                invocation.arg(v.at.unix_timestamp()).arg(&v.visitor).arg(number);
             }
             let mut conn = self.commands.clone();
             // EVALSHA; a server that has not seen the script yet (first flush, a restart,
