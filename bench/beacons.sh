@@ -75,6 +75,13 @@ end
 LUA
 
 metric() { curl -fs "http://127.0.0.1:$port/metrics" | awk -v re="$1" '$0 ~ re { s += $2 } END { printf "%d", s }'; }
+# Where the CPU goes: the flush script's time inside Redis (INFO commandstats), and the CPU
+# seconds of Redis (INFO cpu) and of the service (/proc) over the run.
+redis_info() { redis-cli -h "$redis_host" -p "$redis_port" info "$1" | tr -d '\r'; }
+script_usec() { redis_info commandstats | awk -F'[=,]' '/^cmdstat_evalsha:/ { print $4 }'; }
+redis_cpu() { redis_info cpu | awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { printf "%.2f", s }'; }
+service_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$server/stat"; }
+script_usec_0="$(script_usec)"; redis_cpu_0="$(redis_cpu)"; service_cpu_0="$(service_cpu)"
 start="$(date +%s.%N)"
 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/beacons.lua" \
   "http://127.0.0.1:$port" | tee "$work/wrk.txt"
@@ -90,6 +97,7 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 end="$(date +%s.%N)"
+script_usec_1="$(script_usec)"; redis_cpu_1="$(redis_cpu)"; service_cpu_1="$(service_cpu)"
 counted="$(metric '^majlis_views_total\\{counted="counted"')"
 lost="$(metric '^majlis_views_lost_total\\{')"
 flushes="$(metric '^majlis_view_flush_batch_size_count')"
@@ -103,6 +111,10 @@ reference="$(redis-benchmark -h "$redis_host" -p "$redis_port" -P 16 -n "$zincrb
 echo
 echo "answered: ${views_per_s} beacons/s (${requests} in ${duration} s, ${connections} connections, ${threads} wrk thread(s); non-2xx: ${non_2xx:-0})"
 echo "recorded: ${recorded_per_s} views/s (${counted} counted in Redis by $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }') s, ${flushes} round trips; lost: ${lost})"
+awk -v s="$start" -v e="$end" -v u0="${script_usec_0:-0}" -v u1="${script_usec_1:-0}" -v c="$counted" \
+  -v r0="$redis_cpu_0" -v r1="$redis_cpu_1" -v m0="$service_cpu_0" -v m1="$service_cpu_1" \
+  'BEGIN { printf "CPU:      flush script %.1f us per counted view inside Redis; Redis %.0f%% and the service %.0f%% of a core over the run\n",
+           (u1 - u0) / (c > 0 ? c : 1), 100 * (r1 - r0) / (e - s), 100 * (m1 - m0) / (e - s) }'
 echo "ZINCRBY:  ${reference} ops/s (redis-benchmark -P 16 -n ${zincrby_n}, same Redis)"
 awk -v v="$views_per_s" -v c="$recorded_per_s" -v r="$reference" \
   'BEGIN { printf "ratio:    answered %.1f%%, recorded %.1f%% of ZINCRBY (target >= 30%%)\n", 100 * v / r, 100 * c / r }'
