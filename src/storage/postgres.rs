@@ -27,7 +27,13 @@ impl PgStore {
 }
 
 // Plain BEGIN: READ COMMITTED, with rows taken by the writes themselves (see sql.rs).
-super::sql::impl_store!(PgStore, sqlx::Postgres, begin = "BEGIN", migrator = MIGRATOR);
+super::sql::impl_store!(
+    PgStore,
+    sqlx::Postgres,
+    begin = "BEGIN",
+    migrator = MIGRATOR,
+    top_level_insert = Some(super::sql::TOP_LEVEL_INSERT)
+);
 super::filter::impl_filter_store!(PgStore);
 super::privacy::impl_privacy_store!(PgStore, sqlx::Postgres);
 super::moderation_impl::impl_moderation_store!(

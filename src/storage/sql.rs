@@ -91,14 +91,35 @@ pub(super) const COMMENT_GET: &str =
     concat!("SELECT ", comment_columns!(), comment_from!(), " WHERE c.id = $1");
 /// Returns the new row as `COMMENT_GET` would read it (the author's columns from their row),
 /// which saves the transaction a round trip.
-pub(super) const COMMENT_INSERT: &str = "INSERT INTO comments \
-     (id, site, article_id, parent_id, depth, author_id, body, lang, status, verdict, ip_hash, created_at, \
-     masked_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-     RETURNING id, site, article_id, parent_id, depth, author_id, \
-     (SELECT name FROM commenters WHERE id = $6) AS author_name, \
-     (SELECT avatar FROM commenters WHERE id = $6) AS author_avatar, \
-     (SELECT is_staff FROM commenters WHERE id = $6) AS author_is_staff, body, lang, status, \
-     like_count, reply_count, report_count, verdict, masked_body, created_at, edited_at";
+macro_rules! comment_insert {
+    () => {
+        "INSERT INTO comments \
+         (id, site, article_id, parent_id, depth, author_id, body, lang, status, verdict, ip_hash, created_at, \
+         masked_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         RETURNING id, site, article_id, parent_id, depth, author_id, \
+         (SELECT name FROM commenters WHERE id = $6) AS author_name, \
+         (SELECT avatar FROM commenters WHERE id = $6) AS author_avatar, \
+         (SELECT is_staff FROM commenters WHERE id = $6) AS author_is_staff, body, lang, status, \
+         like_count, reply_count, report_count, verdict, masked_body, created_at, edited_at"
+    };
+}
+pub(super) const COMMENT_INSERT: &str = comment_insert!();
+/// PostgreSQL only (SQLite has no data-modifying `WITH`): a top-level comment, its article's
+/// count (`$14`: 1 when published, else 0) and its idempotency key (`$15`, `$16`: NULL when
+/// none) in one statement, which commits on its own. It stands for a transaction of `BEGIN`,
+/// `INSERT`, `UPDATE`, the key's `INSERT` and `COMMIT`: three or four round trips fewer, and a
+/// round trip costs PostgreSQL more CPU than these statements' execution (BENCHMARKS.md, "POST
+/// a comment"). A failure anywhere (a missing article or author, a key stored meanwhile)
+/// writes nothing. Replies keep the transaction: their counts walk up the thread.
+pub(super) const TOP_LEVEL_INSERT: &str = concat!(
+    "WITH inserted AS (",
+    comment_insert!(),
+    "), counted AS (UPDATE articles SET comment_count = comment_count + $14 \
+     WHERE site = $2 AND article_id = $3 AND $14 <> 0), \
+     remembered AS (INSERT INTO idempotency_keys (commenter_id, key, request_hash, comment_id, created_at) \
+     SELECT $6, $15, $16, $1, $12 WHERE $15 IS NOT NULL) \
+     SELECT * FROM inserted"
+);
 /// Reads what a status change needs and holds the row until commit.
 pub(super) const COMMENT_LOCK: &str = "UPDATE comments SET reply_count = reply_count WHERE id = $1 \
      RETURNING status, reply_count, parent_id, site, article_id";
@@ -247,7 +268,13 @@ pub(super) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
 /// `impl Store for $store` over the driver `$db`. `$store` has a `pool: sqlx::Pool<$db>`;
 /// `$begin` opens a write transaction; `$migrator` is the back-end's embedded migrations.
 macro_rules! impl_store {
-    ($store:ident, $db:ty, begin = $begin:literal, migrator = $migrator:ident) => {
+    (
+        $store:ident,
+        $db:ty,
+        begin = $begin:literal,
+        migrator = $migrator:ident,
+        top_level_insert = $top_level_insert:expr
+    ) => {
         // An anonymous scope for the imports, so they stay out of the invoking module.
         const _: () = {
             use time::OffsetDateTime;
@@ -354,6 +381,63 @@ macro_rules! impl_store {
                 }
 
                 /// The comment a used idempotency key points at, if the key was used.
+                /// `text` (`COMMENT_INSERT` or `TOP_LEVEL_INSERT`) with the new comment's 13 values.
+                fn insert_query<'q>(
+                    text: &'static str,
+                    new: &'q NewComment,
+                ) -> sqlx::query::QueryAs<'q, $db, CommentRow, <$db as sqlx::Database>::Arguments> {
+                    sqlx::query_as::<_, CommentRow>(text)
+                        .bind(new.id)
+                        .bind(&new.site)
+                        .bind(&new.article_id)
+                        .bind(new.parent_id)
+                        .bind(new.depth)
+                        .bind(new.author_id)
+                        .bind(&new.body)
+                        .bind(&new.lang)
+                        .bind(new.status.as_str())
+                        .bind(&new.verdict)
+                        .bind(&new.ip_hash)
+                        .bind(new.created_at)
+                        .bind(&new.masked_body)
+                }
+
+                /// A top-level comment with its count and key in one statement
+                /// (`sql::TOP_LEVEL_INSERT`), after the key's earlier answer, if any.
+                async fn insert_in_one_statement(
+                    &self,
+                    text: &'static str,
+                    new: &NewComment,
+                    idempotency: Option<&Idempotency>,
+                ) -> StoreResult<Inserted> {
+                    let mut conn = self.pool.acquire().await?;
+                    if let Some(key) = idempotency
+                        && let Some(replay) = Self::replayed(&mut *conn, new.author_id, key).await?
+                    {
+                        return Ok(replay);
+                    }
+                    let (_, count_delta) = sql::count_moves(None, new.status.as_str(), 0);
+                    let inserted = Self::insert_query(text, new)
+                        .bind(count_delta)
+                        .bind(idempotency.map(|k| &k.key))
+                        .bind(idempotency.map(|k| &k.request_hash))
+                        .fetch_one(&mut *conn)
+                        .await;
+                    match (inserted, idempotency) {
+                        (Ok(row), _) => Ok(Inserted::Created(row)),
+                        // The article or the author is missing.
+                        (Err(e), _) if sql::is_foreign_key_violation(&e) => Err(StoreError::NotFound),
+                        // A concurrent request with the same key stored it first: answer with
+                        // theirs.
+                        (Err(e), Some(key)) if sql::is_unique_violation(&e) => {
+                            Self::replayed(&mut *conn, new.author_id, key)
+                                .await?
+                                .ok_or(StoreError::NotFound)
+                        }
+                        (Err(e), _) => Err(e.into()),
+                    }
+                }
+
                 async fn replayed(
                     conn: &mut <$db as sqlx::Database>::Connection,
                     author: Uuid,
@@ -565,6 +649,10 @@ macro_rules! impl_store {
                     new: &NewComment,
                     idempotency: Option<&Idempotency>,
                 ) -> StoreResult<Inserted> {
+                    let top_level_insert: Option<&'static str> = $top_level_insert;
+                    if let (Some(text), None) = (top_level_insert, new.parent_id) {
+                        return self.insert_in_one_statement(text, new, idempotency).await;
+                    }
                     let mut tx = self.write_tx().await?;
                     if let Some(key) = idempotency
                         && let Some(replay) = Self::replayed(&mut *tx, new.author_id, key).await?
@@ -572,20 +660,7 @@ macro_rules! impl_store {
                         tx.rollback().await?;
                         return Ok(replay);
                     }
-                    let inserted = sqlx::query_as::<_, CommentRow>(sql::COMMENT_INSERT)
-                        .bind(new.id)
-                        .bind(&new.site)
-                        .bind(&new.article_id)
-                        .bind(new.parent_id)
-                        .bind(new.depth)
-                        .bind(new.author_id)
-                        .bind(&new.body)
-                        .bind(&new.lang)
-                        .bind(new.status.as_str())
-                        .bind(&new.verdict)
-                        .bind(&new.ip_hash)
-                        .bind(new.created_at)
-                        .bind(&new.masked_body)
+                    let inserted = Self::insert_query(sql::COMMENT_INSERT, new)
                         .fetch_one(&mut *tx)
                         .await;
                     let row = match inserted {

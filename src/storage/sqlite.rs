@@ -52,7 +52,9 @@ super::sql::impl_store!(
     SqliteStore,
     sqlx::Sqlite,
     begin = "BEGIN IMMEDIATE",
-    migrator = MIGRATOR
+    migrator = MIGRATOR,
+    // SQLite has no data-modifying `WITH`; its transactions cost no round trips anyway.
+    top_level_insert = None
 );
 super::filter::impl_filter_store!(SqliteStore);
 super::privacy::impl_privacy_store!(SqliteStore, sqlx::Sqlite);
