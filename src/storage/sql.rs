@@ -403,7 +403,9 @@ macro_rules! impl_store {
                 }
 
                 /// A top-level comment with its count and key in one statement
-                /// (`sql::TOP_LEVEL_INSERT`), after the key's earlier answer, if any.
+                /// (`sql::TOP_LEVEL_INSERT`). A key already stored fails the statement, and
+                /// only then is its earlier answer read: a retry costs a round trip more, a
+                /// first try none.
                 async fn insert_in_one_statement(
                     &self,
                     text: &'static str,
@@ -411,11 +413,6 @@ macro_rules! impl_store {
                     idempotency: Option<&Idempotency>,
                 ) -> StoreResult<Inserted> {
                     let mut conn = self.pool.acquire().await?;
-                    if let Some(key) = idempotency
-                        && let Some(replay) = Self::replayed(&mut *conn, new.author_id, key).await?
-                    {
-                        return Ok(replay);
-                    }
                     let (_, count_delta) = sql::count_moves(None, new.status.as_str(), 0);
                     let inserted = Self::insert_query(text, new)
                         .bind(count_delta)
@@ -427,8 +424,8 @@ macro_rules! impl_store {
                         (Ok(row), _) => Ok(Inserted::Created(row)),
                         // The article or the author is missing.
                         (Err(e), _) if sql::is_foreign_key_violation(&e) => Err(StoreError::NotFound),
-                        // A concurrent request with the same key stored it first: answer with
-                        // theirs.
+                        // A retry, or a concurrent request with the same key that stored it
+                        // first: answer with the stored comment.
                         (Err(e), Some(key)) if sql::is_unique_violation(&e) => {
                             Self::replayed(&mut *conn, new.author_id, key)
                                 .await?
