@@ -254,8 +254,16 @@ fn scoring_throughput() {
     };
     let bytes: usize = texts.iter().map(String::len).sum();
     let models = models();
+    // What the stem features cost: the same pair of tables without them (the weights do not
+    // change the speed).
+    let plain = FeatureSpec {
+        stems: false,
+        ..models.abuse.spec()
+    };
+    let no_stems = Models::new(Model::new(plain), Model::new(plain));
+    let stems = Models::new(Model::new(models.abuse.spec()), Model::new(models.abuse.spec()));
     type Way<'a> = (&'a str, &'a dyn Fn(&str) -> f32);
-    let ways: [Way; 3] = [
+    let ways: [Way; 5] = [
         ("abuse model alone", &|t| models.abuse.score(t)),
         ("both, Models::scores", &|t| {
             let s = models.scores(t);
@@ -263,6 +271,14 @@ fn scoring_throughput() {
         }),
         ("both, one after the other", &|t| {
             models.abuse.score(t) + models.spam.score(t)
+        }),
+        ("both, Models::scores, zero weights", &|t| {
+            let s = stems.scores(t);
+            s.abuse + s.spam
+        }),
+        ("both, Models::scores, zero weights, no stem features", &|t| {
+            let s = no_stems.scores(t);
+            s.abuse + s.spam
         }),
     ];
     for (name, score) in ways {

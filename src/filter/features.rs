@@ -230,7 +230,8 @@ impl Walker {
             let b = self.bucket(self.word_hash);
             self.emit(b, emit);
             if self.spec.stems && self.arabic && self.len <= STEM_WORD {
-                self.emit_stem(emit);
+                let b = self.stem_bucket();
+                self.emit(b, emit);
             }
         }
         if self.spec.word_max >= 2
@@ -243,14 +244,14 @@ impl Walker {
         self.prev_word = Some(self.word_hash);
     }
 
-    /// The current (Arabic) word's stem, as a feature of its own kind.
-    #[inline(always)]
-    fn emit_stem(&mut self, emit: &mut impl FnMut(usize)) {
-        let word = &self.letters[..self.len];
+    /// The bucket of the current (Arabic) word's stem, a feature of its own kind. Not inlined:
+    /// kept out of the per-character loop, whose sums then stay in registers.
+    #[inline(never)]
+    fn stem_bucket(&self) -> usize {
+        let word = self.letters.get(..self.len).unwrap_or_default();
         let (start, end) = stem(word);
         let h = word[start..end].iter().fold(SEED_STEM, |h, &u| fnv_step(h, u));
-        let b = self.bucket(h);
-        self.emit(b, emit);
+        self.bucket(h)
     }
 
     /// Adds a character to the ring and emits every n-gram that ends with it. The n-gram is

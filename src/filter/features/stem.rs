@@ -22,33 +22,6 @@ const HA: u32 = 'ه' as u32;
 const MIM: u32 = 'م' as u32;
 const NUN: u32 = 'ن' as u32;
 
-/// What may follow the optional و/ف, longest first.
-const PROCLITICS: [&[u32]; 8] = [
-    &[BA, ALEF, LAM],
-    &[KAF, ALEF, LAM],
-    &[ALEF, LAM],
-    &[LAM, LAM],
-    &[YA, ALEF],
-    &[BA],
-    &[KAF],
-    &[LAM],
-];
-
-/// Pronoun enclitics (normalized: ة is ه by now, so ه also ends feminine nouns), longest first.
-const SUFFIXES: [&[u32]; 11] = [
-    &[HA, MIM, ALEF],
-    &[KAF, MIM, ALEF],
-    &[HA, ALEF],
-    &[HA, MIM],
-    &[HA, NUN],
-    &[KAF, MIM],
-    &[KAF, NUN],
-    &[NUN, ALEF],
-    &[HA],
-    &[KAF],
-    &[YA],
-];
-
 /// Whether a code point is a letter of normalized Arabic text.
 #[inline(always)]
 pub fn is_arabic_letter(u: u32) -> bool {
@@ -60,27 +33,85 @@ pub fn is_arabic_letter(u: u32) -> bool {
 /// off the most letters, and of those the one with the shorter proclitic (كلبك is كلب + ك,
 /// not ك + لبك).
 pub fn stem(word: &[u32]) -> (usize, usize) {
-    let conj = usize::from(matches!(word.first(), Some(&WAW | &FA)));
-    let starts = (0..=conj).flat_map(|c| {
-        std::iter::once(&[][..])
-            .chain(PROCLITICS)
-            .filter(move |p| word[c..].starts_with(p))
-            .map(move |p| c + p.len())
-    });
-    let mut best = (0, word.len());
-    let stripped = |(a, b): (usize, usize)| a + word.len() - b;
-    for start in starts {
-        let rest = &word[start..];
-        let end = SUFFIXES
-            .iter()
-            .find(|s| rest.ends_with(s) && rest.len() - s.len() >= MIN_STEM)
-            .map_or(word.len(), |s| word.len() - s.len());
-        let (now, then) = (stripped((start, end)), stripped(best));
-        if end.saturating_sub(start) >= MIN_STEM && (now > then || now == then && start < best.0) {
-            best = (start, end);
+    let n = word.len();
+    if n <= MIN_STEM {
+        return (0, n);
+    }
+    let suffix = enclitic(word);
+    let conj = usize::from(word[0] == WAW || word[0] == FA);
+    let mut best = (0, n);
+    let mut best_stripped = 0;
+    for c in 0..=conj {
+        let mut proclitics = [0usize; 3];
+        let found = proclitic_lengths(&word[c..], &mut proclitics);
+        for p in std::iter::once(0).chain(proclitics[..found].iter().copied()) {
+            let start = c + p;
+            if n < start + MIN_STEM {
+                continue;
+            }
+            let end = if n - start - MIN_STEM >= suffix {
+                n - suffix
+            } else {
+                n
+            };
+            let stripped = start + n - end;
+            if stripped > best_stripped || stripped == best_stripped && start < best.0 {
+                (best, best_stripped) = ((start, end), stripped);
+            }
         }
     }
     best
+}
+
+/// The letter at `i`, or 0 past the end.
+#[inline(always)]
+fn at(w: &[u32], i: usize) -> u32 {
+    w.get(i).copied().unwrap_or(0)
+}
+
+/// Writes the lengths of the proclitics after the optional و/ف that `w` starts with (ب ك ل,
+/// ال, بال كال, لل, يا) and returns how many. Letter tests rather than slice comparisons:
+/// this runs for every Arabic word the classifiers read.
+#[inline(always)]
+fn proclitic_lengths(w: &[u32], out: &mut [usize; 3]) -> usize {
+    let mut k = 0;
+    let mut push = |n: usize| {
+        if let Some(slot) = out.get_mut(k) {
+            *slot = n;
+            k += 1;
+        }
+    };
+    let (a, b, c) = (at(w, 0), at(w, 1), at(w, 2));
+    if matches!(a, BA | KAF | LAM) {
+        push(1);
+    }
+    if matches!((a, b), (ALEF | LAM, LAM) | (YA, ALEF)) {
+        push(2);
+    }
+    if matches!(a, BA | KAF) && b == ALEF && c == LAM {
+        push(3);
+    }
+    k
+}
+
+/// The length of the pronoun enclitic that `w` ends with (ه ها ك ي هم هن كم كن نا هما كما;
+/// normalized, so ه also ends feminine nouns), 0 if none. No enclitic ends another, so at most
+/// one matches.
+#[inline(always)]
+fn enclitic(w: &[u32]) -> usize {
+    let n = w.len();
+    let (z, y, x) = (
+        at(w, n.wrapping_sub(1)),
+        at(w, n.wrapping_sub(2)),
+        at(w, n.wrapping_sub(3)),
+    );
+    match z {
+        ALEF if y == MIM && matches!(x, HA | KAF) => 3,
+        ALEF if matches!(y, HA | NUN) => 2,
+        MIM | NUN if matches!(y, HA | KAF) => 2,
+        HA | KAF | YA => 1,
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
