@@ -19,8 +19,9 @@ pub const HOLD_BUDGET: f64 = 0.10;
 pub const REJECT_PRECISION: f64 = 0.85;
 /// Fewest rejected rows a precision is measured on.
 const MIN_REJECTED: usize = 10;
-/// A reject threshold above every score: the model alone never rejects.
-pub const NEVER: f32 = 1.01;
+/// The reject threshold when no lower one earns it: only texts the model is all but certain
+/// of (a plain "يا ابن الكلب"), which the word lists' frames only hold.
+pub const CERTAIN: f32 = 0.99;
 
 /// What the rest of the filter does to a text when the abuse model says nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +58,7 @@ pub fn base_verdicts(matcher: &Matcher, spam: &Model, texts: &[&str]) -> Vec<Bas
 /// Hold: the lowest threshold at which the filter (the rest of it, or the model's
 /// out-of-fold score) holds at most [`HOLD_BUDGET`] of the clean rows. Reject: the lowest
 /// threshold on a 0.01 grid from which the filter's rejections keep [`REJECT_PRECISION`];
-/// [`NEVER`] when none does: a sigmoid reaches 0.99 on texts the model has learnt well, and
-/// a threshold that no measured precision supports would let it reject clean comments.
+/// [`CERTAIN`] when none does.
 pub fn choose(scored: &[(f32, bool)], base: &[Base]) -> Thresholds {
     let clean = scored.iter().filter(|s| !s.1).count();
     let budget = (HOLD_BUDGET * clean as f64).floor() as usize;
@@ -86,7 +86,7 @@ pub fn choose(scored: &[(f32, bool)], base: &[Base]) -> Thresholds {
         }
         c
     };
-    let mut reject = NEVER;
+    let mut reject = CERTAIN;
     for step in (1..99).rev() {
         let t = step as f32 / 100.0;
         if t < hold {
