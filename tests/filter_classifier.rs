@@ -45,6 +45,28 @@ fn a_model_saved_and_loaded_scores_exactly_as_before() {
 }
 
 #[test]
+fn a_version_1_file_saved_before_stems_still_loads_and_scores_without_them() {
+    // A site's model as saved before version 2: no flags byte, so no stem features.
+    let mut m = Model::new(FeatureSpec {
+        stems: false,
+        ..FeatureSpec::default()
+    });
+    m.update(&classifier_normalize("يا كلب"), true);
+    let v2 = m.to_bytes();
+    let mut v1 = [&v2[..4], &1u16.to_le_bytes(), &v2[6..10], &v2[11..v2.len() - 4]].concat();
+    let sum = v1.iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    v1.extend_from_slice(&sum.to_le_bytes());
+
+    let loaded = Model::from_bytes(&v1).expect("a version-1 file loads");
+
+    assert!(!loaded.spec().stems);
+    assert_eq!(loaded, m);
+    assert_eq!(score(&loaded, "والكلب").to_bits(), score(&m, "والكلب").to_bits());
+}
+
+#[test]
 fn both_scores_in_one_pass_equal_the_scores_of_each_model() {
     let models = models();
     for text in SAMPLES.map(classifier_normalize) {
@@ -232,8 +254,16 @@ fn scoring_throughput() {
     };
     let bytes: usize = texts.iter().map(String::len).sum();
     let models = models();
+    // What the stem features cost: the same pair of tables without them (the weights do not
+    // change the speed).
+    let plain = FeatureSpec {
+        stems: false,
+        ..models.abuse.spec()
+    };
+    let no_stems = Models::new(Model::new(plain), Model::new(plain));
+    let stems = Models::new(Model::new(models.abuse.spec()), Model::new(models.abuse.spec()));
     type Way<'a> = (&'a str, &'a dyn Fn(&str) -> f32);
-    let ways: [Way; 3] = [
+    let ways: [Way; 5] = [
         ("abuse model alone", &|t| models.abuse.score(t)),
         ("both, Models::scores", &|t| {
             let s = models.scores(t);
@@ -241,6 +271,14 @@ fn scoring_throughput() {
         }),
         ("both, one after the other", &|t| {
             models.abuse.score(t) + models.spam.score(t)
+        }),
+        ("both, Models::scores, zero weights", &|t| {
+            let s = stems.scores(t);
+            s.abuse + s.spam
+        }),
+        ("both, Models::scores, zero weights, no stem features", &|t| {
+            let s = no_stems.scores(t);
+            s.abuse + s.spam
         }),
     ];
     for (name, score) in ways {

@@ -15,8 +15,13 @@ use super::features::FeatureSpec;
 /// File format: magic, then a little-endian header, the weights as `i16`, and an FNV-1a
 /// checksum of everything before it.
 const MAGIC: &[u8; 4] = b"MJLM";
-const VERSION: u16 = 1;
-const HEADER_LEN: usize = 4 + 2 + 4 + 4 * 5 + 4;
+/// Version 2 added a flags byte to the feature spec (bit 0: stems). Version 1 files, such as
+/// models that moderators' decisions taught before it, still load, without stems, and keep
+/// scoring as they were trained.
+const VERSION: u16 = 2;
+const HEADER_LEN_V1: usize = 4 + 2 + 4 + 4 * 5 + 4;
+const HEADER_LEN: usize = HEADER_LEN_V1 + 1;
+const FLAG_STEMS: u8 = 1;
 /// Learning rate of one moderator decision. Features are L2-normalised, so one update on a
 /// text moves its own margin by about this much times `1 - p`: a decision counts, but one
 /// decision does not flip the model (measured in `config/models/README.md`).
@@ -211,7 +216,8 @@ impl Model {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         let s = self.spec;
-        out.extend_from_slice(&[s.bits, s.char_min, s.char_max, s.word_max]);
+        let flags = if s.stems { FLAG_STEMS } else { 0 };
+        out.extend_from_slice(&[s.bits, s.char_min, s.char_max, s.word_max, flags]);
         let t = self.thresholds;
         for f in [self.bias, self.scale, self.online_rate, t.hold, t.reject] {
             out.extend_from_slice(&f.to_le_bytes());
@@ -225,7 +231,7 @@ impl Model {
     }
 
     pub fn from_bytes(b: &[u8]) -> Result<Model, ModelError> {
-        if b.len() < HEADER_LEN + 4 {
+        if b.len() < HEADER_LEN_V1 + 4 {
             return Err(ModelError::Length);
         }
         let mut r = Reader { b, at: 0 };
@@ -233,30 +239,39 @@ impl Model {
             return Err(ModelError::Magic);
         }
         let version = u16::from_le_bytes(r.array()?);
-        if version != VERSION {
-            return Err(ModelError::Version(version));
-        }
+        let header_len = match version {
+            1 => HEADER_LEN_V1,
+            VERSION => HEADER_LEN,
+            _ => return Err(ModelError::Version(version)),
+        };
         let [bits, char_min, char_max, word_max] = r.array()?;
+        let flags = if version == 1 { 0 } else { r.array::<1>()?[0] };
         let spec = FeatureSpec {
             bits,
             char_min,
             char_max,
             word_max,
+            stems: flags & FLAG_STEMS != 0,
         };
         let floats = [r.f32()?, r.f32()?, r.f32()?, r.f32()?, r.f32()?];
         let [bias, scale, online_rate, hold, reject] = floats;
         let n = u32::from_le_bytes(r.array()?) as usize;
-        if !spec.is_valid() || n != spec.buckets() || !floats.iter().all(|f| f.is_finite()) || scale <= 0.0 {
+        if !spec.is_valid()
+            || flags & !FLAG_STEMS != 0
+            || n != spec.buckets()
+            || !floats.iter().all(|f| f.is_finite())
+            || scale <= 0.0
+        {
             return Err(ModelError::Header);
         }
-        if b.len() != HEADER_LEN + 2 * n + 4 {
+        if b.len() != header_len + 2 * n + 4 {
             return Err(ModelError::Length);
         }
         let (body, sum) = b.split_at(b.len() - 4);
         if fnv1a(body).to_le_bytes() != sum {
             return Err(ModelError::Checksum);
         }
-        let weights = body[HEADER_LEN..]
+        let weights = body[header_len..]
             .chunks_exact(2)
             .map(|c| i16::from_le_bytes([c[0], c[1]]))
             .collect();

@@ -42,8 +42,8 @@ pub struct LrParams {
 impl Default for LrParams {
     fn default() -> Self {
         LrParams {
-            epochs: 10,
-            rate: 0.1,
+            epochs: 20,
+            rate: 0.2,
             l2: 1e-6,
         }
     }

@@ -90,9 +90,16 @@ impl fmt::Display for TrainReport {
         let s = self.spec;
         writeln!(
             f,
-            "features: 2^{} buckets, char {}-{} grams, word 1-{} grams; logistic regression, AdaGrad, \
-             {} epochs, rate {}, l2 {}",
-            s.bits, s.char_min, s.char_max, s.word_max, self.params.epochs, self.params.rate, self.params.l2
+            "features: 2^{} buckets, char {}-{} grams, word 1-{} grams{}; logistic regression, \
+             AdaGrad, {} epochs, rate {}, l2 {}",
+            s.bits,
+            s.char_min,
+            s.char_max,
+            s.word_max,
+            if s.stems { ", Arabic stems" } else { "" },
+            self.params.epochs,
+            self.params.rate,
+            self.params.l2
         )?;
         write!(f, "{}\n{}", self.abuse, self.spam)
     }

@@ -19,6 +19,9 @@ pub const HOLD_BUDGET: f64 = 0.10;
 pub const REJECT_PRECISION: f64 = 0.85;
 /// Fewest rejected rows a precision is measured on.
 const MIN_REJECTED: usize = 10;
+/// The reject threshold when no lower one earns it: only texts the model is all but certain
+/// of (a plain "يا ابن الكلب"), which the word lists' frames only hold.
+pub const CERTAIN: f32 = 0.99;
 
 /// What the rest of the filter does to a text when the abuse model says nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,10 +42,7 @@ fn judge(matcher: &Matcher, models: &Models, text: &str) -> Action {
 
 /// The verdict of word lists, signals and spam model on each text, without the abuse model.
 pub fn base_verdicts(matcher: &Matcher, spam: &Model, texts: &[&str]) -> Vec<Base> {
-    let models = Models {
-        abuse: silent(spam.spec()),
-        spam: spam.clone(),
-    };
+    let models = Models::new(silent(spam.spec()), spam.clone());
     texts
         .iter()
         .map(|t| {
@@ -58,7 +58,7 @@ pub fn base_verdicts(matcher: &Matcher, spam: &Model, texts: &[&str]) -> Vec<Bas
 /// Hold: the lowest threshold at which the filter (the rest of it, or the model's
 /// out-of-fold score) holds at most [`HOLD_BUDGET`] of the clean rows. Reject: the lowest
 /// threshold on a 0.01 grid from which the filter's rejections keep [`REJECT_PRECISION`];
-/// 0.99 (the model alone practically never rejects) when none does.
+/// [`CERTAIN`] when none does.
 pub fn choose(scored: &[(f32, bool)], base: &[Base]) -> Thresholds {
     let clean = scored.iter().filter(|s| !s.1).count();
     let budget = (HOLD_BUDGET * clean as f64).floor() as usize;
@@ -86,7 +86,7 @@ pub fn choose(scored: &[(f32, bool)], base: &[Base]) -> Thresholds {
         }
         c
     };
-    let mut reject = 0.99f32;
+    let mut reject = CERTAIN;
     for step in (1..99).rev() {
         let t = step as f32 / 100.0;
         if t < hold {
@@ -128,10 +128,7 @@ pub fn evaluate(
         .map(|m| {
             let mut abuse = m.clone();
             abuse.set_thresholds(thresholds);
-            Models {
-                abuse,
-                spam: spam.clone(),
-            }
+            Models::new(abuse, spam.clone())
         })
         .collect();
     let mut groups: Vec<String> = rows.iter().map(|r| r.0.to_owned()).collect();
