@@ -147,9 +147,10 @@ pub fn keep_top(mut ranking: Ranking, depth: usize) -> Ranking {
 pub trait ViewCounters: Send + Sync + 'static {
     /// Records the views in order; for each, whether it counted. A view does not count when
     /// the same visitor's view of the same article counted less than `DEDUPE_SECS` before
-    /// (by the views' own times; of a visitor's last `READER_MARKS` articles). A counted view adds one to its hour bucket in each of its
-    /// scopes and to the article's all-time total, and feeds co-reading: it pairs the
-    /// article with each of the visitor's `RECENT_LEN` most recent other articles.
+    /// (by the views' own times; among the visitor's last `READER_MARKS` articles). A
+    /// counted view adds one to its hour bucket in each of its scopes and to the article's
+    /// all-time total, and feeds co-reading: it pairs the article with each of the visitor's
+    /// `RECENT_LEN` most recent other articles.
     async fn record(&self, views: &[View]) -> Result<Vec<bool>, BackendError>;
     /// The union of the `hours` buckets of `scope` ending with the hour of `now`: the `depth`
     /// most read articles, as `keep_top` keeps and sorts them.
