@@ -3,7 +3,8 @@
 //!
 //! The text is portable on purpose: `$N` placeholders (sqlx-sqlite maps them, and a repeated
 //! `$N` is one parameter on both), `ON CONFLICT`, `RETURNING`, row values and window
-//! functions exist in both. Times are always bound from the application's clock, and nothing
+//! functions exist in both; the one exception, `TOP_LEVEL_INSERT`, is PostgreSQL's own and
+//! the SQLite store goes without it. Times are always bound from the application's clock, and nothing
 //! orders by time: ids are UUIDv7, so `ORDER BY id` is creation order on both (PostgreSQL
 //! compares `uuid` bytewise, SQLite compares the 16-byte BLOB bytewise).
 //!
