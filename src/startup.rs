@@ -241,11 +241,11 @@ async fn server_keys(settings: &Settings, store: &dyn Store) -> anyhow::Result<S
             .into_bytes())
     }
     let s = &settings.secrets;
-    Ok(ServerKeys {
-        guest_tokens: GuestTokens::new(&secret(store, &s.guest_token_key, "guest_token_key").await?),
-        cursor: secret(store, &s.cursor_key, "cursor_key").await?,
-        ip_hash: secret(store, &s.ip_hash_key, "ip_hash_key").await?,
-    })
+    Ok(ServerKeys::new(
+        GuestTokens::new(&secret(store, &s.guest_token_key, "guest_token_key").await?),
+        secret(store, &s.cursor_key, "cursor_key").await?,
+        &secret(store, &s.ip_hash_key, "ip_hash_key").await?,
+    ))
 }
 
 #[cfg(test)]

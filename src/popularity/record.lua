@@ -15,7 +15,8 @@ local dedupe = tonumber(ARGV[2])
 local bucket_ttl = tonumber(ARGV[3])
 local recent_len = tonumber(ARGV[4])
 local reader_marks = tonumber(ARGV[5])
-local reader_ttl = tonumber(ARGV[6])
+-- Kept as the string it came as: a Lua number passed to redis.call is formatted with printf.
+local reader_ttl = ARGV[6]
 local co_ttl = tonumber(ARGV[7])
 local co_cap = tonumber(ARGV[8])
 -- sums[key][member] += 1
@@ -48,8 +49,18 @@ local function bucket_keys(a, hour)
   end
   return keys
 end
+-- A batch's views share a few distinct seconds: their number, hour and dedupe deadline are
+-- worked out once per second, not per view (number parsing and formatting showed up in
+-- Redis's profile).
+local now_s, now, hour, deadline
 while i <= #ARGV do
-  local now = tonumber(ARGV[i])
+  if ARGV[i] ~= now_s then
+    now_s = ARGV[i]
+    now = tonumber(now_s)
+    -- Hours since the epoch, as `hour_of` counts them.
+    hour = math.floor(now / 3600)
+    deadline = tostring(now + dedupe)
+  end
   local visitor = ARGV[i + 1]
   local a = articles[tonumber(ARGV[i + 2])]
   local article = a.id
@@ -74,14 +85,13 @@ while i <= #ARGV do
     end
   end
   if fresh then
-    -- Hours since the epoch, as `hour_of` counts them.
-    for _, k in ipairs(bucket_keys(a, math.floor(now / 3600))) do add(buckets, k, article) end
+    for _, k in ipairs(bucket_keys(a, hour)) do add(buckets, k, article) end
     totals[article] = (totals[article] or 0) + 1
     for _, other in ipairs(others) do
       add(cos, article, other)
       add(cos, other, article)
     end
-    local line = (now + dedupe) .. ' ' .. article
+    local line = deadline .. ' ' .. article
     if #kept > 0 then line = line .. '\n' .. table.concat(kept, '\n') end
     redis.call('SET', reader, line, 'EX', reader_ttl)
     out[#out + 1] = 1
