@@ -11,21 +11,28 @@
 //! Pages are kept as they are sent: plain and gzip-compressed, compressed once when cached,
 //! so a browser's request (which always accepts gzip) costs no compression.
 //!
+//! A page is built once however many readers miss it at the same moment: the hot article's
+//! page is missed by every reader at once after each new comment and at expiry, and each
+//! building it (its queries, serialization and compression) stalled the whole server for
+//! tens of milliseconds under load. The readers that miss a page while it is being built wait
+//! for that build (`get_or_build`).
+//!
 //! Writes on this instance bump the generation before their live event goes out
 //! (`live::publish`); writes on other instances arrive as the same live events, through Redis
 //! pub/sub, and bump it here. If this instance misses events (Redis down, or a listener that
 //! fell behind) the time-to-live bounds how stale a page can be.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
-
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use actix_web::web::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use moka::sync::Cache;
+use tokio::sync::OnceCell;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::counters::SharedState;
@@ -79,6 +86,8 @@ pub struct PageCache {
     pages: Cache<PageKey, CachedPage>,
     generations: Cache<(String, String), u64>,
     next_generation: AtomicU64,
+    /// Builds in progress, by page.
+    building: Mutex<HashMap<PageKey, Arc<OnceCell<CachedPage>>>>,
 }
 
 impl Default for PageCache {
@@ -91,6 +100,7 @@ impl Default for PageCache {
                 .build(),
             generations: Cache::builder().max_capacity(ARTICLES).build(),
             next_generation: AtomicU64::new(0),
+            building: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -110,12 +120,49 @@ impl PageCache {
         }
     }
 
-    pub fn get(&self, key: &PageKey) -> Option<CachedPage> {
+    #[cfg(test)]
+    fn get(&self, key: &PageKey) -> Option<CachedPage> {
         self.pages.get(key)
     }
 
-    pub fn insert(&self, key: PageKey, page: CachedPage) {
+    #[cfg(test)]
+    fn insert(&self, key: PageKey, page: CachedPage) {
         self.pages.insert(key, page);
+    }
+
+    /// The cached page, or the one `build` serializes, cached. One build per page at a time:
+    /// a reader that misses a page while another builds it waits for that build. When a build
+    /// fails, its reader gets the error and a waiting reader builds in turn.
+    pub async fn get_or_build<E, F>(&self, key: PageKey, build: F) -> Result<CachedPage, E>
+    where
+        F: Future<Output = Result<Bytes, E>>,
+    {
+        if let Some(page) = self.pages.get(&key) {
+            return Ok(page);
+        }
+        let flight = self.flights().entry(key.clone()).or_default().clone();
+        let page = flight
+            .get_or_try_init(|| async {
+                // A build that ended between the miss above and joining its flight.
+                if let Some(page) = self.pages.get(&key) {
+                    return Ok(page);
+                }
+                let page = CachedPage::new(build.await?);
+                self.pages.insert(key.clone(), page.clone());
+                Ok(page)
+            })
+            .await
+            .cloned();
+        // The first reader back ends the flight; readers after it find the page cached.
+        let mut flights = self.flights();
+        if flights.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            flights.remove(&key);
+        }
+        page
+    }
+
+    fn flights(&self) -> std::sync::MutexGuard<'_, HashMap<PageKey, Arc<OnceCell<CachedPage>>>> {
+        self.building.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Every cached page of the article is out of date.
@@ -146,6 +193,8 @@ impl PageCache {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicUsize;
+
     use super::*;
 
     #[test]
@@ -184,6 +233,56 @@ mod tests {
             .expect("gzip");
         assert_eq!(decoded, page.plain);
         assert!(page.gzip.len() < page.plain.len());
+    }
+
+    #[tokio::test]
+    async fn readers_missing_a_page_at_once_wait_for_one_build() {
+        let cache = PageCache::default();
+        let builds = AtomicUsize::new(0);
+        let key = cache.key("demo", "hot", Sort::Newest, None, 100);
+        let reader = || async {
+            cache
+                .get_or_build(key.clone(), async {
+                    builds.fetch_add(1, Ordering::SeqCst);
+                    // The build takes a while: the other readers miss the page meanwhile.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    Ok::<_, ()>(Bytes::from_static(b"page"))
+                })
+                .await
+        };
+
+        let pages = futures_util::future::join_all((0..16).map(|_| reader())).await;
+
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+        assert!(
+            pages
+                .iter()
+                .all(|p| p.as_ref().map(|p| &p.plain[..]) == Ok(&b"page"[..]))
+        );
+        assert_eq!(plain(cache.get(&key)), Some(Bytes::from_static(b"page")));
+    }
+
+    #[tokio::test]
+    async fn a_failed_build_is_its_readers_error_and_the_next_reader_builds() {
+        let cache = PageCache::default();
+        let key = cache.key("demo", "a", Sort::Newest, None, 20);
+        let failing = cache.get_or_build(key.clone(), async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Err("database down")
+        });
+        let waiting = async {
+            // Joins the failing build's flight, then builds itself.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            cache
+                .get_or_build(key.clone(), async { Ok::<_, &str>(Bytes::from_static(b"page")) })
+                .await
+        };
+
+        let (failed, built) = tokio::join!(failing, waiting);
+
+        assert_eq!(failed.map(|p| p.plain), Err("database down"));
+        assert_eq!(built.map(|p| p.plain), Ok(Bytes::from_static(b"page")));
+        assert_eq!(plain(cache.get(&key)), Some(Bytes::from_static(b"page")));
     }
 
     fn cached(bytes: &'static [u8]) -> CachedPage {

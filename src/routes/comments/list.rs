@@ -71,55 +71,54 @@ pub async fn list_thread(
             .pages
             .key(site_id.as_str(), article_id.as_str(), params.sort, cursor, limit)
     });
-    if let Some(page) = cache_key.as_ref().and_then(|k| state.pages.get(k)) {
-        return Ok(cached(&req, &page));
-    }
-    let article = state.store.article(site_id.as_str(), article_id.as_str()).await?;
-    let total = article.as_ref().map_or(0, |a| a.comment_count);
-    if let Some(lang) = article.and_then(|a| a.lang) {
-        ctx.lang = lang;
-    }
-    let query = ThreadQuery {
-        site: site_id.to_string(),
-        article: article_id.to_string(),
-        sort: params.sort,
-        after,
-        limit: limit + 1,
-        viewer: ctx.viewer,
-    };
-    let mut top = state.store.list_thread(&query).await?;
-    let has_more = top.len() as i64 > limit;
-    top.truncate(limit as usize);
-    let next_cursor = has_more
-        .then(|| {
-            top.last().map(|c| {
-                Cursor {
-                    sort: params.sort,
-                    likes: c.like_count,
-                    id: c.id,
-                }
-                .encode(key)
-            })
-        })
-        .flatten();
-    let ids: Vec<_> = top.iter().map(|c| c.id).collect();
-    let replies = state.store.first_replies(&ids, FIRST_REPLIES, ctx.viewer).await?;
-    let all: Vec<_> = ids.iter().copied().chain(replies.iter().map(|r| r.id)).collect();
-    fill_likes(&mut ctx, &state, &all).await?;
-    let page = CommentPage {
-        comments: ctx.thread(&top, &replies),
-        next_cursor,
-        total,
-    };
-    let page = Bytes::from(serde_json::to_vec(&page).map_err(|e| ApiError::Internal(e.into()))?);
-    match cache_key {
-        Some(key) => {
-            let page = CachedPage::new(page);
-            state.pages.insert(key, page.clone());
-            Ok(cached(&req, &page))
+    let build = async {
+        let article = state.store.article(site_id.as_str(), article_id.as_str()).await?;
+        let total = article.as_ref().map_or(0, |a| a.comment_count);
+        if let Some(lang) = article.and_then(|a| a.lang) {
+            ctx.lang = lang;
         }
+        let query = ThreadQuery {
+            site: site_id.to_string(),
+            article: article_id.to_string(),
+            sort: params.sort,
+            after,
+            limit: limit + 1,
+            viewer: ctx.viewer,
+        };
+        let mut top = state.store.list_thread(&query).await?;
+        let has_more = top.len() as i64 > limit;
+        top.truncate(limit as usize);
+        let next_cursor = has_more
+            .then(|| {
+                top.last().map(|c| {
+                    Cursor {
+                        sort: params.sort,
+                        likes: c.like_count,
+                        id: c.id,
+                    }
+                    .encode(key)
+                })
+            })
+            .flatten();
+        let ids: Vec<_> = top.iter().map(|c| c.id).collect();
+        let replies = state.store.first_replies(&ids, FIRST_REPLIES, ctx.viewer).await?;
+        let all: Vec<_> = ids.iter().copied().chain(replies.iter().map(|r| r.id)).collect();
+        fill_likes(&mut ctx, &state, &all).await?;
+        let page = CommentPage {
+            comments: ctx.thread(&top, &replies),
+            next_cursor,
+            total,
+        };
+        serde_json::to_vec(&page)
+            .map(Bytes::from)
+            .map_err(|e| ApiError::Internal(e.into()))
+    };
+    match cache_key {
+        Some(key) => Ok(cached(&req, &state.pages.get_or_build(key, build).await?)),
         // A signed-in reader's own page: the `Compress` middleware compresses it if asked.
-        None => Ok(HttpResponse::Ok().content_type("application/json").body(page)),
+        None => Ok(HttpResponse::Ok()
+            .content_type("application/json")
+            .body(build.await?)),
     }
 }
 
