@@ -277,9 +277,18 @@ peak_page_gzip="$(rate "$page_url")"
 wrk_headers=()
 row "GET page (Accept-Encoding: gzip)" "$peak_page_gzip" "$ref_page" "$(ratio "$peak_page_gzip" "$ref_page")"
 
-# Latency at half of each read's peak, right after the reads: later, the comment and pgbench
-# runs leave PostgreSQL checkpointing and vacuuming a hundred thousand new rows for a minute,
-# which would measure the database's housekeeping on the shared cores, not these reads.
+# Latency at half of each read's peak, right after the reads and with PostgreSQL at rest: the
+# comment and pgbench runs (this run's or a previous run's on a kept database) leave it
+# checkpointing and vacuuming a hundred thousand new rows for a minute, which would measure
+# the database's housekeeping on the shared cores, not these reads.
+settle_db() {
+  psql "$db_url" -qc "CHECKPOINT" 2> /dev/null || true
+  for _ in $(seq 120); do
+    [ "$(psql "$db_url" -Atc "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" = 0 ] && return
+    sleep 0.5
+  done
+}
+settle_db
 echo "== p50 / p99 at half the peak rate (oha -q, ${duration} s, ${connections} connections)" | tee -a "$results"
 for name in page popular related; do
   url_var="${name}_url"; peak_var="peak_$name"
