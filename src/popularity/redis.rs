@@ -199,7 +199,9 @@ impl ViewCounters for RedisViews {
         let keys: Vec<String> = (last - hours + 1..=last)
             .map(|h| format!("{prefix}h:{scope}:{h}"))
             .collect();
-        // A scratch key of the same slot, unique to this call, gone at the end of it.
+        // A scratch key of the same slot, unique to this call, gone at the end of it: unlinked,
+        // so its thousands of members are freed off Redis's main thread, not inside the call
+        // that every other client waits behind.
         let scratch = format!("{prefix}union:{}", uuid::Uuid::now_v7().simple());
         let mut pipe = redis::pipe();
         pipe.atomic()
@@ -214,7 +216,7 @@ impl ViewCounters for RedisViews {
             .arg(depth.saturating_sub(1))
             .arg("REV")
             .arg("WITHSCORES")
-            .del(&scratch)
+            .unlink(&scratch)
             .ignore();
         let mut conn = self.commands.clone();
         let (members,): (Vec<(String, f64)>,) = self.call("ranking", pipe.query_async(&mut conn)).await?;
