@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use actix_web::web::Bytes;
@@ -132,7 +132,8 @@ impl PageCache {
 
     /// The cached page, or the one `build` serializes, cached. One build per page at a time:
     /// a reader that misses a page while another builds it waits for that build. When a build
-    /// fails, its reader gets the error and a waiting reader builds in turn.
+    /// fails (or its reader goes away), its reader gets the error and a waiting reader builds
+    /// in turn.
     pub async fn get_or_build<E, F>(&self, key: PageKey, build: F) -> Result<CachedPage, E>
     where
         F: Future<Output = Result<Bytes, E>>,
@@ -140,8 +141,9 @@ impl PageCache {
         if let Some(page) = self.pages.get(&key) {
             return Ok(page);
         }
-        let flight = self.flights().entry(key.clone()).or_default().clone();
-        let page = flight
+        let flight = Flight::join(self, &key);
+        flight
+            .cell
             .get_or_try_init(|| async {
                 // A build that ended between the miss above and joining its flight.
                 if let Some(page) = self.pages.get(&key) {
@@ -152,16 +154,10 @@ impl PageCache {
                 Ok(page)
             })
             .await
-            .cloned();
-        // The first reader back ends the flight; readers after it find the page cached.
-        let mut flights = self.flights();
-        if flights.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
-            flights.remove(&key);
-        }
-        page
+            .cloned()
     }
 
-    fn flights(&self) -> std::sync::MutexGuard<'_, HashMap<PageKey, Arc<OnceCell<CachedPage>>>> {
+    fn flights(&self) -> MutexGuard<'_, HashMap<PageKey, Arc<OnceCell<CachedPage>>>> {
         self.building.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -188,6 +184,34 @@ impl PageCache {
                 }
             }
         });
+    }
+}
+
+/// A reader's place in the build of a page. The first reader to leave (answered, failed or
+/// cancelled by its client going away) ends the flight; readers after that find the page
+/// cached, or start a new build.
+struct Flight<'a> {
+    cache: &'a PageCache,
+    key: &'a PageKey,
+    cell: Arc<OnceCell<CachedPage>>,
+}
+
+impl<'a> Flight<'a> {
+    fn join(cache: &'a PageCache, key: &'a PageKey) -> Self {
+        let cell = cache.flights().entry(key.clone()).or_default().clone();
+        Self { cache, key, cell }
+    }
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        let mut flights = self.cache.flights();
+        if flights
+            .get(self.key)
+            .is_some_and(|cell| Arc::ptr_eq(cell, &self.cell))
+        {
+            flights.remove(self.key);
+        }
     }
 }
 
@@ -283,6 +307,30 @@ mod tests {
         assert_eq!(failed.map(|p| p.plain), Err("database down"));
         assert_eq!(built.map(|p| p.plain), Ok(Bytes::from_static(b"page")));
         assert_eq!(plain(cache.get(&key)), Some(Bytes::from_static(b"page")));
+    }
+
+    #[tokio::test]
+    async fn a_reader_gone_mid_build_leaves_no_flight_behind() {
+        let cache = PageCache::default();
+        let key = cache.key("demo", "a", Sort::Newest, None, 20);
+        let slow = cache.get_or_build(key.clone(), async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            Ok::<_, ()>(Bytes::from_static(b"page"))
+        });
+
+        // The client went away: its request's future is dropped mid-build.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(10), slow)
+                .await
+                .is_err()
+        );
+
+        assert!(cache.flights().is_empty());
+        let built = cache
+            .get_or_build(key.clone(), async { Ok::<_, ()>(Bytes::from_static(b"page")) })
+            .await;
+        assert_eq!(built.map(|p| p.plain), Ok(Bytes::from_static(b"page")));
+        assert!(cache.flights().is_empty());
     }
 
     fn cached(bytes: &'static [u8]) -> CachedPage {
