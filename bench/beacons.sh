@@ -53,36 +53,6 @@ for _ in $(seq 100); do
 done
 curl -fs "http://127.0.0.1:$port/healthz" > /dev/null || { cat "$work/server.log"; exit 1; }
 
-# Each wrk thread numbers its own readers, so every request is a new reader (counted, not a
-# duplicate), spread over 50 articles. The requests are built from per-article heads made
-# once in init() (wrk's own advice: wrk.format per request costs the load generator more
-# than the service spends on a beacon); a reader id is fixed-width, so one Content-Length
-# serves every request.
-cat > "$work/beacons.lua" << 'LUA'
-local threads = 0
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-function init(args)
-  n = 0
-  heads = {}
-  local start = '{"visitor":"bench-' .. tid .. '-'
-  local sample = start .. 1000000000 .. '"}'
-  for a = 0, 49 do
-    local whole = wrk.format("POST", "/v1/sites/demo/articles/a" .. a .. "/views", {
-      ["Content-Type"] = "text/plain;charset=UTF-8",
-      ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
-    }, sample)
-    heads[a] = whole:sub(1, #whole - #sample) .. start
-  end
-end
-function request()
-  n = n + 1
-  return heads[n % 50] .. (1000000000 + n) .. '"}'
-end
-LUA
-
 metric() { curl -fs "http://127.0.0.1:$port/metrics" | awk -v re="$1" '$0 ~ re { s += $2 } END { printf "%d", s }'; }
 # Where the CPU goes: the flush script's time inside Redis (INFO commandstats), and the CPU
 # seconds of Redis (INFO cpu) and of the service (/proc) over the run.
@@ -95,8 +65,9 @@ service_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / h
 machine_cpu() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8) / hz }' /proc/stat; }
 script_usec_0="$(script_usec)"; redis_cpu_0="$(redis_cpu)"; service_cpu_0="$(service_cpu)"; machine_cpu_0="$(machine_cpu)"
 start="$(date +%s.%N)"
-wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/beacons.lua" \
-  "http://127.0.0.1:$port" | tee "$work/wrk.txt"
+# Every request a new reader (counted, not a duplicate), over 50 articles.
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$root/bench/views.lua" \
+  "http://127.0.0.1:$port" -- 50 1 | tee "$work/wrk.txt"
 views_per_s="$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk.txt")"
 requests="$(awk '/requests in/ { print $1 }' "$work/wrk.txt")"
 non_2xx="$(awk '/Non-2xx/ { print $NF }' "$work/wrk.txt")"

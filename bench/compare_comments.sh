@@ -15,39 +15,13 @@ rounds="${ROUNDS:-3}"
 duration="${DURATION:-10}"
 guests="${GUESTS:-2000}"
 port="${PORT:-18190}"
-db_url="${PG:-postgres://postgres@127.0.0.1:5432}/majlis_bench"
-redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
 [ "$#" -ge 1 ] || { echo "usage: $0 BINARY [BINARY …]" >&2; exit 2; }
-psql "$db_url" -Atc "SELECT 1 FROM articles LIMIT 1" 2> /dev/null | grep -q 1 \
-  || { echo "no bench database: run KEEP_DB=1 bash bench/service.sh first" >&2; exit 1; }
-work="$(mktemp -d)"
-server=""
-cleanup() {
-  [ -z "$server" ] || { kill -INT "$server" 2> /dev/null; wait "$server" 2> /dev/null || true; }
-  redis-cli -u "$redis_url" --scan --pattern "majlis-compare:$$:*" | xargs -r -n 500 redis-cli -u "$redis_url" del > /dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-printf '[server]\ntrusted_proxies = ["127.0.0.1"]\n' > "$work/local.toml"
+namespace="majlis-compare:$$:"
+source "$root/bench/kept_db.sh"
 # The comment script of bench/service.sh, as it is there.
 awk '/^cat > "\$work\/comments.lua"/ { on = 1; next } on && /^LUA$/ { on = 0 } on' \
   "$root/bench/service.sh" > "$work/comments.lua"
 
-start() {
-  MAJLIS_CONFIG_DIR="$work" MAJLIS__SERVER__PORT="$port" MAJLIS__DATABASE__URL="$db_url" \
-    MAJLIS__REDIS__URL="$redis_url" MAJLIS__REDIS__NAMESPACE="majlis-compare:$$:$2:" \
-    MAJLIS__LOG__LEVEL=warn \
-    MAJLIS__SITES__DEMO__COMMENT_BURST=100000000 MAJLIS__SITES__DEMO__COMMENT_PER_MINUTE=100000000 \
-    MAJLIS__SITES__DEMO__IP_BURST=100000000 MAJLIS__SITES__DEMO__IP_PER_MINUTE=100000000 \
-    "$1" serve > "$work/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 200); do
-    curl -fs "http://127.0.0.1:$port/healthz" > /dev/null && return 0
-    sleep 0.1
-  done
-  cat "$work/server.log"; exit 1
-}
-stop() { kill -INT "$server"; wait "$server" 2> /dev/null || true; server=""; }
 # PostgreSQL's CPU (clock ticks) over its processes; the service's connections live through a run.
 pg_ticks() {
   for p in $(pgrep -x postgres); do awk '{ print $14 + $15 }' "/proc/$p/stat" 2> /dev/null; done \

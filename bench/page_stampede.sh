@@ -8,27 +8,15 @@
 #
 #   ROUNDS=2 RATE=20000 bash bench/page_stampede.sh /tmp/majlis-before target/release/majlis
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -ge 1 ] || { echo "usage: $0 BINARY..." >&2; exit 2; }
 rounds="${ROUNDS:-2}"
 rate="${RATE:-20000}"
 port="${PORT:-18197}"
-db_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/majlis_bench}"
-redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
 oha="$(command -v oha || echo "$HOME/.cargo/bin/oha")"
 [ -x "$oha" ] || { echo "oha is missing: cargo install oha --locked" >&2; exit 1; }
-psql "$db_url" -Atc "SELECT 1 FROM articles WHERE site = 'demo' AND article_id = 'hot'" | grep -q 1 \
-  || { echo "no bench database: run KEEP_DB=1 bash bench/service.sh first" >&2; exit 1; }
-
-work="$(mktemp -d)"
-server=""
-cleanup() {
-  [ -z "$server" ] || { kill -INT "$server" 2> /dev/null; wait "$server" 2> /dev/null || true; }
-  redis-cli -u "$redis_url" --scan --pattern "majlis-stampede:$$:*" | xargs -r -n 500 redis-cli -u "$redis_url" del > /dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-# Guests come through the trusted proxy at 127.0.0.1, each with its own X-Forwarded-For.
-printf '[server]\ntrusted_proxies = ["127.0.0.1/32"]\n' > "$work/local.toml"
+namespace="majlis-stampede:$$:"
+source "$root/bench/kept_db.sh"
 words=(الحكومة القرار الاقتصاد الأسعار المواطن الرواتب المدارس الطرق المستشفى البلدية الانتخابات
   البرلمان الوزير الميزانية الكهرباء المياه الشباب العمل الصحافة المنتخب المباراة المدرب الجمهور
   الموسم جيد متأخر ضروري واضح مفيد صعب أتفق أختلف ربما لكن أيضا أرجو شكرا للكاتب المقال التفاصيل)
@@ -36,13 +24,7 @@ words=(الحكومة القرار الاقتصاد الأسعار المواط�
 # run BINARY N: the N-th 10 s measurement (its own Redis namespace and guest addresses);
 # prints the percentiles and how many of the writer's comments were published.
 run() {
-  MAJLIS_CONFIG_DIR="$work" MAJLIS__SERVER__PORT="$port" MAJLIS__DATABASE__URL="$db_url" \
-    MAJLIS__REDIS__URL="$redis_url" MAJLIS__REDIS__NAMESPACE="majlis-stampede:$$:$2:" MAJLIS__LOG__LEVEL=warn \
-    MAJLIS__SITES__DEMO__COMMENT_BURST=100000000 MAJLIS__SITES__DEMO__COMMENT_PER_MINUTE=100000000 \
-    MAJLIS__SITES__DEMO__IP_BURST=100000000 MAJLIS__SITES__DEMO__IP_PER_MINUTE=100000000 \
-    "$1" serve > "$work/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+  start "$1" "$2"
   local base="http://127.0.0.1:$port/v1/sites/demo/articles/hot/comments"
   curl -fs "$base?limit=100" > /dev/null
   : > "$work/posted.txt"
@@ -60,7 +42,7 @@ run() {
   "$oha" -z 10s -c 64 -q "$rate" --latency-correction --no-tui --output-format json \
     -H 'Accept-Encoding: gzip, deflate, br' "$base?limit=100" > "$work/oha.json"
   wait "$writer"
-  kill -INT "$server"; wait "$server" 2> /dev/null || true; server=""
+  stop
   jq -r --arg published "$(grep -c published "$work/posted.txt" || true)" \
     '"p50 \(.latencyPercentiles.p50 * 1000 | . * 100 | round / 100) ms, p99 \(.latencyPercentiles.p99 * 1000 | . * 100 | round / 100) ms, p99.9 \(.latencyPercentiles["p99.9"] * 1000 | . * 100 | round / 100) ms at \(.summary.requestsPerSec | round) req/s; comments published meanwhile: \($published)"' \
     "$work/oha.json"

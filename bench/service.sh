@@ -112,33 +112,7 @@ wait_up() {
 }
 stop() { kill -INT "$1" 2> /dev/null || true; wait "$1" 2> /dev/null || true; }
 
-# The Lua scripts. Views: reader `v-{thread}-{n/5}` reads five articles in a row, so the
-# co-reading behind `related` has something to count; `-- N` spreads them over a1..aN. The
-# requests are built from per-article heads made once in init() (wrk.format per request costs
-# wrk more than the service spends on a beacon); reader ids are fixed-width, so one
-# Content-Length serves every request.
-cat > "$work/views.lua" << 'LUA'
-local threads = 0
-function setup(thread) thread:set("tid", threads); threads = threads + 1 end
-function init(args)
-  n = 0
-  articles = tonumber(args[1] or "10000")
-  heads = {}
-  local start = '{"visitor":"v-' .. tid .. '-'
-  local sample = start .. 1000000000 .. '"}'
-  for a = 1, articles do
-    local whole = wrk.format("POST", "/v1/sites/demo/articles/a" .. a .. "/views", {
-      ["Content-Type"] = "text/plain;charset=UTF-8",
-      ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
-    }, sample)
-    heads[a] = whole:sub(1, #whole - #sample) .. start
-  end
-end
-function request()
-  n = n + 1
-  return heads[1 + (n * 7919) % articles] .. (1000000000 + math.floor(n / 5)) .. '"}'
-end
-LUA
+# The Lua scripts: views in bench/views.lua (readers of five articles each).
 # Comments: GUESTS guests (their tokens, one per line, in the file given as `-- FILE`), each
 # behind its own address (X-Forwarded-For from the trusted proxy at 127.0.0.1), each text a
 # different draw of words, as comments from many readers are: one guest posting a thousand
@@ -238,7 +212,7 @@ row operation figure reference ratio
 # Views first: they fill the rankings and co-reading the reads below serve.
 profile="POST views"
 views_start="$(date +%s.%N)"
-views="$(rate "http://127.0.0.1:$port" "$work/views.lua" 10000)"
+views="$(rate "http://127.0.0.1:$port" "$root/bench/views.lua" 10000)"
 requests="$(awk '/requests in/ { print $1 }' "$work/last.txt")"
 non_2xx="$(awk '/Non-2xx/ { print $NF }' "$work/last.txt")"
 accepted=$((requests - ${non_2xx:-0}))
@@ -366,7 +340,7 @@ if [ "${SCALING:-1}" = 1 ]; then
     fi
     start_service "$port" "${prefix}articles$n:"
     server="${pids[-1]}"
-    rate "http://127.0.0.1:$port" "$work/views.lua" "$n" > /dev/null
+    rate "http://127.0.0.1:$port" "$root/bench/views.lua" "$n" > /dev/null
     sleep 1
     curl -fs "$popular_url" > /dev/null
     echo "$n articles (views over all of them): GET popular $(rate "$popular_url") req/s," \
