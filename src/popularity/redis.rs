@@ -12,12 +12,17 @@
 //!   view. One key read and written per view: the cheapest dedupe Redis offers here, for a
 //!   first-time reader a `GET` that misses and a `SET … EX`.
 //! - `pop:{S}:co:<article>`: sorted set, article → readers who read both (bounded).
+//! - `pop:{S}:settled:<scope>:<first>:<last>`: sorted set, the union of a window's buckets
+//!   from hour `first` to hour `last`, which take no more views; made by the first ranking
+//!   that needs it and reused by every instance for the rest of the hour. (A view that
+//!   arrives more than an hour late, after a long Redis outage, still lands in its bucket,
+//!   but reaches the windows only when the next hour's union is made.)
 //!
 //! Every key of a site carries the hash tag `{S}`, so on Redis Cluster a site's keys share
 //! one slot: the batch script below builds key names inside Lua (it cannot list them in
 //! KEYS ahead of time), which Cluster only tolerates when they hash to the slot of the key it
 //! was routed by. A flush therefore sends one script call per site, all at once. The other
-//! multi-key call, the window union in `ranking`, unions and stores keys of one site only.
+//! multi-key script, the window union in `ranking`, lists its keys and touches one site's only.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,9 +56,19 @@ const COOLDOWN: Duration = Duration::from_secs(1);
 /// listed at the top of `record.lua`.
 const RECORD_SCRIPT: &str = include_str!("record.lua");
 
+/// A window's ranking: its settled hours unioned once per hour and kept, then that union and
+/// the live hours. Its arguments are listed at the top of `ranking.lua`.
+const RANKING_SCRIPT: &str = include_str!("ranking.lua");
+/// Buckets that may still take views: the hour in progress, and the one before it for views
+/// a flush delivers after the turn of the hour.
+const LIVE_HOURS: i64 = 2;
+/// A settled union serves the hour in which it was made: its name changes with the next.
+const SETTLED_TTL_SECS: i64 = 3600 + 60;
+
 pub struct RedisViews {
     commands: Commands,
     record: Script,
+    ranking: Script,
     namespace: String,
     metrics: Metrics,
     down_until: Mutex<Option<Instant>>,
@@ -78,6 +93,7 @@ impl RedisViews {
         Ok(Self {
             commands,
             record: Script::new(RECORD_SCRIPT),
+            ranking: Script::new(RANKING_SCRIPT),
             namespace: namespace.to_owned(),
             metrics,
             down_until: Mutex::new(None),
@@ -196,30 +212,25 @@ impl ViewCounters for RedisViews {
     ) -> Result<Ranking, BackendError> {
         let prefix = self.prefix(site);
         let last = hour_of(now);
-        let keys: Vec<String> = (last - hours + 1..=last)
-            .map(|h| format!("{prefix}h:{scope}:{h}"))
-            .collect();
-        // A scratch key of the same slot, unique to this call, gone at the end of it: unlinked,
-        // so its thousands of members are freed off Redis's main thread, not inside the call
-        // that every other client waits behind.
+        let first = last - hours + 1;
+        // The last LIVE_HOURS buckets still take views; the others are settled.
+        let settled_last = (last - LIVE_HOURS).max(first - 1);
+        let bucket = |h: i64| format!("{prefix}h:{scope}:{h}");
+        // A scratch key of the same slot, unique to this call, gone at the end of it.
         let scratch = format!("{prefix}union:{}", uuid::Uuid::now_v7().simple());
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .cmd("ZUNIONSTORE")
-            .arg(&scratch)
-            .arg(keys.len())
-            .arg(&keys)
-            .ignore()
-            .cmd("ZRANGE")
-            .arg(&scratch)
-            .arg(0)
+        let settled = format!("{prefix}settled:{scope}:{first}:{settled_last}");
+        let live: Vec<String> = (settled_last + 1..=last).map(bucket).collect();
+        let mut invocation = self.ranking.prepare_invoke();
+        invocation.key(&scratch).key(&settled).key(&live);
+        for h in first..=settled_last {
+            invocation.key(bucket(h));
+        }
+        invocation
+            .arg(live.len())
             .arg(depth.saturating_sub(1))
-            .arg("REV")
-            .arg("WITHSCORES")
-            .unlink(&scratch)
-            .ignore();
+            .arg(SETTLED_TTL_SECS);
         let mut conn = self.commands.clone();
-        let (members,): (Vec<(String, f64)>,) = self.call("ranking", pipe.query_async(&mut conn)).await?;
+        let members: Vec<(String, f64)> = self.call("ranking", invocation.invoke_async(&mut conn)).await?;
         Ok(to_ranking(members))
     }
 
