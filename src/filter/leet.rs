@@ -8,44 +8,54 @@ use super::lexicon::Severity;
 /// The leet readings of a Latin word: none if it has no leet character, two when `1` or
 /// `|` could be i or l. `*` is kept for [`Wildcards`].
 pub fn leet_variants(word: &str) -> Vec<String> {
-    let leet = |c: char| {
-        matches!(
-            c,
-            '0' | '1' | '3' | '4' | '5' | '7' | '8' | '9' | '@' | '$' | '!' | '|' | '+'
-        )
-    };
-    if !word.chars().any(leet) {
-        return if word.contains('*') {
-            vec![word.to_owned()]
-        } else {
-            Vec::new()
-        };
-    }
-    let ambiguous = word.contains(['1', '|']);
-    let mut out = Vec::with_capacity(2);
-    for one in if ambiguous {
-        ['i', 'l'].as_slice()
-    } else {
-        ['i'].as_slice()
-    } {
-        let mapped: String = word
-            .chars()
-            .map(|c| match c {
-                '0' => 'o',
-                '1' | '|' => *one,
-                '3' => 'e',
-                '4' | '@' => 'a',
-                '5' | '$' => 's',
-                '7' | '+' => 't',
-                '8' => 'b',
-                '9' => 'g',
-                '!' => 'i',
-                c => c,
-            })
-            .collect();
-        out.push(mapped);
-    }
+    let mut out = Vec::new();
+    for_each_leet_variant(word, &mut String::new(), |variant| out.push(variant.to_owned()));
     out
+}
+
+/// [`leet_variants`] without allocating: each reading is written into `buf` (the matcher
+/// keeps one per thread) and handed to `f`, in the same order.
+pub fn for_each_leet_variant(word: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    // Every leet character is ASCII, so the bytes tell (most words have none).
+    if !word.bytes().any(is_leet_byte) {
+        if word.contains('*') {
+            f(word);
+        }
+        return;
+    }
+    let ones: &[char] = if word.contains(['1', '|']) {
+        &['i', 'l']
+    } else {
+        &['i']
+    };
+    for &one in ones {
+        buf.clear();
+        buf.extend(word.chars().map(|c| unleet(c, one)));
+        f(buf);
+    }
+}
+
+fn is_leet_byte(b: u8) -> bool {
+    matches!(
+        b,
+        b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'8' | b'9' | b'@' | b'$' | b'!' | b'|' | b'+'
+    )
+}
+
+/// The letter a leet character stands for (`one`: the reading of `1` and `|`).
+fn unleet(c: char, one: char) -> char {
+    match c {
+        '0' => 'o',
+        '1' | '|' => one,
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' | '+' => 't',
+        '8' => 'b',
+        '9' => 'g',
+        '!' => 'i',
+        c => c,
+    }
 }
 
 /// English forms indexed for self-censored words: "f**k", "s**t", "p*****g", where each `*`

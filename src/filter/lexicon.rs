@@ -4,9 +4,9 @@
 //! [`normalize`](super::normalize::normalize) as the text, so a list may say شرموطة and
 //! still match شرموطه, شرمـوطة or ﺷﺮﻣﻮﻃﺔ.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use foldhash::{HashSet, HashSetExt};
 use serde::{Deserialize, Serialize};
 
 /// How bad a word is.

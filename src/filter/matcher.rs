@@ -9,13 +9,14 @@
 //! and a match whose token (or glued token) is on the allow-list is dropped.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use foldhash::{HashSet, HashSetExt};
 use serde::{Deserialize, Serialize};
 
 use super::arabizi::{self, Gate};
-use super::leet::{Wildcards, leet_variants};
+use super::leet::{Wildcards, for_each_leet_variant};
 use super::lexicon::{
     AR_PROCLITICS, AR_SUFFIXES, Entry, EntryAction, FRAME_ARTICLES, FRAMES, Lang, Lexicon, Mode, Morph,
     Severity, english_forms,
@@ -207,7 +208,9 @@ impl Matcher {
     /// (the pipeline, which also feeds the normalized text to the models).
     pub fn find_normalized(&self, text: &str, chars: &[char], spans: &[[usize; 2]]) -> Vec<Hit> {
         let mut hits = self.find_in(text, chars, spans);
-        if text.contains(['\u{202D}', '\u{202E}']) {
+        // One `char` at a time, each found by a byte search, rather than decoding every
+        // character of every text for two that hardly ever occur.
+        if text.contains('\u{202D}') || text.contains('\u{202E}') {
             let (reversed, map) = reverse_overrides(text);
             let (r_chars, r_spans) = normalize_chars(&reversed);
             for mut hit in self.find_in(&reversed, &r_chars, &r_spans) {
@@ -279,7 +282,7 @@ impl Matcher {
             return scan.hits;
         }
         scan.run(&self.latin, view, View::Latin);
-        self.leet(&mut scan, view);
+        self.leet(&mut scan, view, word);
         let latin_words = tokens
             .seq
             .iter()
@@ -309,7 +312,8 @@ impl Matcher {
     }
 
     /// Leet reading of Latin words with digits or symbols; `*` through the wildcards.
-    fn leet(&self, scan: &mut Scan<'_>, view: &mut ViewText) {
+    /// `buf` holds one leet reading at a time.
+    fn leet(&self, scan: &mut Scan<'_>, view: &mut ViewText, buf: &mut String) {
         let tokens = scan.tokens;
         view.clear();
         for (g, u) in tokens.seq.iter().chain(&tokens.extra).enumerate() {
@@ -318,13 +322,13 @@ impl Matcher {
             if !leetable {
                 continue;
             }
-            for variant in leet_variants(tokens.text(u)) {
+            for_each_leet_variant(tokens.text(u), buf, |variant| {
                 if !variant.contains('*') {
-                    view.push(g, &variant, 0, false);
-                } else if let Some(entry) = self.wildcards.find(&variant) {
+                    view.push(g, variant, 0, false);
+                } else if let Some(entry) = self.wildcards.find(variant) {
                     scan.emit(entry, g, g, View::Leet);
                 }
-            }
+            });
         }
         scan.run(&self.latin, view, View::Leet);
     }
@@ -379,7 +383,7 @@ struct Scratch {
     tokenizer: tokens::Scratch,
     /// The reading being scanned (one at a time).
     view: ViewText,
-    /// A squeezed word.
+    /// A squeezed word, or a leet reading.
     word: String,
     /// Arabizi keys after a word's first.
     others: Vec<(usize, String)>,

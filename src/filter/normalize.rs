@@ -61,8 +61,24 @@ pub fn normalize_into(original: &str, buffers: &mut Buffers) {
     spans.reserve(original.len());
     let mut count = 0;
     for (i, c) in original.chars().enumerate() {
+        count = i + 1;
+        // ASCII and the Arabic block fold to at most one character (what `fold_char` does
+        // with them, without its callback and its resize): nearly every character of a comment.
+        let one = if c.is_ascii() {
+            Some(Some(c.to_ascii_lowercase()))
+        } else {
+            fold_arabic_block(c)
+        };
         let before = chars.len();
-        fold_char(c, 3, &mut |d| chars.push(d));
+        match one {
+            Some(Some(d)) => {
+                chars.push(d);
+                spans.push([i, i + 1]);
+                continue;
+            }
+            Some(None) => {}
+            None => fold_char(c, 3, &mut |d| chars.push(d)),
+        }
         spans.resize(chars.len(), [i, i + 1]);
         if chars.len() == before {
             // Deleted: the previous character's span absorbs it.
@@ -70,7 +86,6 @@ pub fn normalize_into(original: &str, buffers: &mut Buffers) {
                 last[1] = i + 1;
             }
         }
-        count = i + 1;
     }
     if let Some(first) = spans.first_mut() {
         first[0] = 0;
@@ -144,18 +159,8 @@ fn fold_char(c: char, depth: u8, push: &mut impl FnMut(char)) {
         push(c.to_ascii_lowercase());
         return;
     }
-    if ('\u{0600}'..='\u{06FF}').contains(&c) {
-        // The hot path for Arabic. NFKC changes nothing in this block except U+0675–0678,
-        // which the table folds; its marks and small letters are listed here.
-        let gone = matches!(
-            c,
-            '\u{061C}' | '\u{0640}' | '\u{0674}' | '\u{06DD}' | '\u{06E5}' | '\u{06E6}'
-        );
-        let mark = matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
-            | '\u{06D6}'..='\u{06DC}' | '\u{06DF}'..='\u{06E4}' | '\u{06E7}'..='\u{06E8}' | '\u{06EA}'..='\u{06ED}');
-        if !mark && !gone {
-            push(fold_arabic(c));
-        }
+    if let Some(folded) = fold_arabic_block(c) {
+        folded.into_iter().for_each(push);
         return;
     }
     if is_deleted(c) || is_combining_mark(c) {
@@ -207,6 +212,23 @@ fn fold_char(c: char, depth: u8, push: &mut impl FnMut(char)) {
             fold_char(d, depth - 1, push);
         }
     }
+}
+
+/// The fold of a character of the Arabic block (U+0600–06FF): `Some(None)` if it is deleted,
+/// `None` outside the block. The hot path for Arabic: NFKC changes nothing in this block
+/// except U+0675–0678, which the table folds; its marks and small letters are listed here.
+#[inline]
+fn fold_arabic_block(c: char) -> Option<Option<char>> {
+    if !('\u{0600}'..='\u{06FF}').contains(&c) {
+        return None;
+    }
+    let gone = matches!(
+        c,
+        '\u{061C}' | '\u{0640}' | '\u{0674}' | '\u{06DD}' | '\u{06E5}' | '\u{06E6}'
+    );
+    let mark = matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
+        | '\u{06D6}'..='\u{06DC}' | '\u{06DF}'..='\u{06E4}' | '\u{06E7}'..='\u{06E8}' | '\u{06EA}'..='\u{06ED}');
+    Some((!mark && !gone).then(|| fold_arabic(c)))
 }
 
 /// 🄰–🅉 squared, 🅐–🅩 negative circled, 🅰–🆉 negative squared capitals: NFKC leaves them.

@@ -181,7 +181,8 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Abuse,
         ));
     }
-    if longest_run(original) >= 8 {
+    let counts = char_counts(original);
+    if counts.longest_run >= 8 {
         out.push(signal(
             "repeated_characters",
             "a long run of one character",
@@ -189,7 +190,7 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Spam,
         ));
     }
-    let ornaments = original.chars().filter(|c| is_ornament(*c)).count();
+    let ornaments = counts.ornaments;
     if ornaments >= 4 {
         out.push(signal(
             "ornaments",
@@ -198,7 +199,7 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Spam,
         ));
     }
-    let emoji = original.chars().filter(|c| is_emoji(*c)).count();
+    let emoji = counts.emoji;
     if emoji >= 12 {
         out.push(signal(
             "emoji_flood",
@@ -300,18 +301,37 @@ fn signal(code: &str, detail: &str, weight: f32, kind: SignalKind) -> Signal {
 }
 
 pub fn count_links(text: &str) -> usize {
-    // Every test below needs a '.' or a ':' (http://, www., a domain): words without one
-    // are skipped before the lowercase copy.
-    if !text.contains(['.', ':']) {
-        return 0;
+    // Every test below needs a '.' or a ':' (http://, www., a domain), so only the words
+    // around one are looked at, found by a byte search (both are ASCII, so a byte equal to
+    // them is them) instead of splitting the whole text on whitespace.
+    let mut links = 0;
+    let mut from = 0;
+    while let Some(found) = text.as_bytes()[from..]
+        .iter()
+        .position(|&b| b == b'.' || b == b':')
+    {
+        let (start, end) = word_around(text, from, from + found);
+        let w = text[start..end].to_ascii_lowercase();
+        if w.contains("http://") || w.contains("https://") || w.starts_with("www.") || looks_like_domain(&w) {
+            links += 1;
+        }
+        from = end;
     }
-    text.split_whitespace()
-        .filter(|w| w.contains(['.', ':']))
-        .filter(|w| {
-            let w = w.to_ascii_lowercase();
-            w.contains("http://") || w.contains("https://") || w.starts_with("www.") || looks_like_domain(&w)
-        })
-        .count()
+    links
+}
+
+/// The bytes `[start, end)` of the whitespace-separated word (as `split_whitespace` cuts
+/// them) that holds byte `at`; the word starts at or after `from`, a word boundary.
+fn word_around(text: &str, from: usize, at: usize) -> (usize, usize) {
+    let start = text[from..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(from, |(k, space)| from + k + space.len_utf8());
+    let end = text[at..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |k| at + k);
+    (start, end)
 }
 
 fn looks_like_domain(word: &str) -> bool {
@@ -378,6 +398,10 @@ pub fn phone_number(text: &str) -> Option<[usize; 2]> {
 /// Words written as hashtags (`#` then a letter or digit, any script). A news comment rarely
 /// has more than one or two; spam rides trending tags by stuffing several.
 pub fn count_hashtags(text: &str) -> usize {
+    // Most comments have no '#': skip splitting them into words.
+    if !text.contains('#') {
+        return 0;
+    }
     text.split_whitespace()
         .filter(|w| {
             let mut c = w
@@ -392,6 +416,9 @@ pub fn count_hashtags(text: &str) -> usize {
 /// tag they type; bots riding a trending tag do, so that each post's tag differs and
 /// duplicate and rate limits miss it. Read on the original text: normalization strips marks.
 fn count_decorated_hashtags(text: &str) -> usize {
+    if !text.contains('#') {
+        return 0;
+    }
     text.split_whitespace()
         .filter(|w| {
             let tag = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#');
@@ -414,14 +441,32 @@ fn is_shouting(text: &str) -> bool {
     letters >= 12 && upper * 10 >= letters * 8
 }
 
-fn longest_run(text: &str) -> usize {
-    let (mut best, mut run, mut prev) = (0, 0, None);
-    for c in text.chars().filter(|c| !c.is_whitespace()) {
+/// What the signals count character by character, counted in one pass over the text.
+struct CharCounts {
+    /// The longest run of one character, whitespace skipped ("a a a" is a run of three).
+    longest_run: usize,
+    ornaments: usize,
+    emoji: usize,
+}
+
+fn char_counts(text: &str) -> CharCounts {
+    let mut counts = CharCounts {
+        longest_run: 0,
+        ornaments: 0,
+        emoji: 0,
+    };
+    let (mut run, mut prev) = (0, None);
+    for c in text.chars() {
+        counts.ornaments += usize::from(is_ornament(c));
+        counts.emoji += usize::from(is_emoji(c));
+        if c.is_whitespace() {
+            continue;
+        }
         run = if Some(c) == prev { run + 1 } else { 1 };
         prev = Some(c);
-        best = usize::max(best, run);
+        counts.longest_run = counts.longest_run.max(run);
     }
-    best
+    counts
 }
 
 /// Box-drawing, block and geometric-shape characters, and the Arabic ornaments ۞ and ۩:
@@ -454,6 +499,38 @@ mod tests {
         assert_eq!(phone_number("رقم ٠١٠٠١٢٣٤٥٦٧"), Some([4, 15]));
         assert_eq!(phone_number("عام 2026 وفي 1999"), None);
         assert!(codes("للتواصل واتساب 0100 123 4567").contains(&"contact_handle".to_string()));
+    }
+
+    /// `count_links` as it was: every whitespace-separated word.
+    fn count_links_by_words(text: &str) -> usize {
+        text.split_whitespace()
+            .filter(|w| w.contains(['.', ':']))
+            .filter(|w| {
+                let w = w.to_ascii_lowercase();
+                w.contains("http://")
+                    || w.contains("https://")
+                    || w.starts_with("www.")
+                    || looks_like_domain(&w)
+            })
+            .count()
+    }
+
+    #[test]
+    fn links_are_counted_as_over_every_word() {
+        for text in [
+            "",
+            ".",
+            "a.com",
+            " a.com ",
+            "a.com b.com. c:d.org\u{3000}x.io\u{a0}y.net",
+            "see HTTP://x.test/a.b and www.",
+            "ذهبت إلى موقع.com\u{2003}ثم https://مثال.test",
+            "one.two.three.com:80 ..: ::",
+            "end.com",
+            "é.com\u{85}ü.org",
+        ] {
+            assert_eq!(count_links(text), count_links_by_words(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -475,8 +475,9 @@ fn variants(
     tokens: &mut Tokens,
 ) {
     let mut original_read = false;
-    // The other reading needs an 8 or a 9 in the original; most texts have none.
-    let digit_alt = original.contains(['8', '٨', '۸', '9', '٩', '۹']);
+    // The other reading needs an 8 or a 9 in the original; most texts have none. Looked up
+    // on the first Arabic word with a ق or a ص (a text without one never pays for it).
+    let mut digit_alt = None;
     let count = tokens.seq.len() + tokens.extra.len();
     for index in 0..count {
         let unit = if index < tokens.seq.len() {
@@ -503,11 +504,14 @@ fn variants(
                 ..unit.clone()
             });
         }
-        if !digit_alt || unit.kind != Kind::Word || unit.script != Script::Arabic {
+        if unit.kind != Kind::Word || unit.script != Script::Arabic {
             continue;
         }
         let range = unit.chars[0]..unit.chars[1];
         if !chars[range.clone()].iter().any(|&c| c == 'ق' || c == 'ص') {
+            continue;
+        }
+        if !*digit_alt.get_or_insert_with(|| original.contains(['8', '٨', '۸', '9', '٩', '۹'])) {
             continue;
         }
         if !original_read {
