@@ -32,6 +32,7 @@ pub mod config;
 pub mod counters;
 pub mod demo;
 pub mod domain;
+pub mod encoded;
 pub mod error;
 pub mod filter;
 pub mod filter_cli;

@@ -8,8 +8,8 @@
 //! its rows after stores a page under the old generation, where nobody looks: a page can be
 //! wasted, never served stale.
 //!
-//! Pages are kept as they are sent: plain and gzip-compressed, compressed once when cached,
-//! so a browser's request (which always accepts gzip) costs no compression.
+//! Pages are kept as they are sent, plain and gzip-compressed (`Encoded`), so a browser's
+//! request (which always accepts gzip) costs no compression.
 //!
 //! A page is built once however many readers miss it at the same moment: the hot article's
 //! page is missed by every reader at once after each new comment and at expiry, and each
@@ -23,20 +23,18 @@
 //! fell behind) the time-to-live bounds how stale a page can be.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use actix_web::web::Bytes;
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use moka::sync::Cache;
 use tokio::sync::OnceCell;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::counters::SharedState;
 use crate::domain::Sort;
+use crate::encoded::Encoded;
 
 /// Longest life of a page whose invalidation was missed.
 const TIME_TO_LIVE: Duration = Duration::from_secs(30);
@@ -56,38 +54,12 @@ pub struct PageKey {
     limit: i64,
 }
 
-/// A serialized page, plain and gzip-compressed.
-#[derive(Debug, Clone)]
-pub struct CachedPage {
-    pub plain: Bytes,
-    pub gzip: Bytes,
-}
-
-impl CachedPage {
-    pub fn new(plain: Bytes) -> Self {
-        let mut encoder = GzEncoder::new(Vec::with_capacity(plain.len() / 4), Compression::default());
-        // Writing to a Vec cannot fail.
-        let gzip = encoder
-            .write_all(&plain)
-            .and_then(|()| encoder.finish())
-            .unwrap_or_default();
-        Self {
-            plain,
-            gzip: Bytes::from(gzip),
-        }
-    }
-
-    fn weight(&self) -> u32 {
-        u32::try_from(self.plain.len() + self.gzip.len()).unwrap_or(u32::MAX)
-    }
-}
-
 pub struct PageCache {
-    pages: Cache<PageKey, CachedPage>,
+    pages: Cache<PageKey, Encoded>,
     generations: Cache<(String, String), u64>,
     next_generation: AtomicU64,
     /// Builds in progress, by page.
-    building: Mutex<HashMap<PageKey, Arc<OnceCell<CachedPage>>>>,
+    building: Mutex<HashMap<PageKey, Arc<OnceCell<Encoded>>>>,
 }
 
 impl Default for PageCache {
@@ -95,7 +67,7 @@ impl Default for PageCache {
         Self {
             pages: Cache::builder()
                 .max_capacity(CAPACITY_BYTES)
-                .weigher(|_, page: &CachedPage| page.weight())
+                .weigher(|_, page: &Encoded| page.weight())
                 .time_to_live(TIME_TO_LIVE)
                 .build(),
             generations: Cache::builder().max_capacity(ARTICLES).build(),
@@ -121,12 +93,12 @@ impl PageCache {
     }
 
     #[cfg(test)]
-    fn get(&self, key: &PageKey) -> Option<CachedPage> {
+    fn get(&self, key: &PageKey) -> Option<Encoded> {
         self.pages.get(key)
     }
 
     #[cfg(test)]
-    fn insert(&self, key: PageKey, page: CachedPage) {
+    fn insert(&self, key: PageKey, page: Encoded) {
         self.pages.insert(key, page);
     }
 
@@ -134,7 +106,7 @@ impl PageCache {
     /// a reader that misses a page while another builds it waits for that build. When a build
     /// fails (or its reader goes away), its reader gets the error and a waiting reader builds
     /// in turn.
-    pub async fn get_or_build<E, F>(&self, key: PageKey, build: F) -> Result<CachedPage, E>
+    pub async fn get_or_build<E, F>(&self, key: PageKey, build: F) -> Result<Encoded, E>
     where
         F: Future<Output = Result<Bytes, E>>,
     {
@@ -149,7 +121,7 @@ impl PageCache {
                 if let Some(page) = self.pages.get(&key) {
                     return Ok(page);
                 }
-                let page = CachedPage::new(build.await?);
+                let page = Encoded::new(build.await?);
                 self.pages.insert(key.clone(), page.clone());
                 Ok(page)
             })
@@ -157,7 +129,7 @@ impl PageCache {
             .cloned()
     }
 
-    fn flights(&self) -> MutexGuard<'_, HashMap<PageKey, Arc<OnceCell<CachedPage>>>> {
+    fn flights(&self) -> MutexGuard<'_, HashMap<PageKey, Arc<OnceCell<Encoded>>>> {
         self.building.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -193,7 +165,7 @@ impl PageCache {
 struct Flight<'a> {
     cache: &'a PageCache,
     key: &'a PageKey,
-    cell: Arc<OnceCell<CachedPage>>,
+    cell: Arc<OnceCell<Encoded>>,
 }
 
 impl<'a> Flight<'a> {
@@ -247,16 +219,6 @@ mod tests {
                 .get(&cache.key("demo", "a", Sort::Top, Some("c"), 5))
                 .is_none()
         );
-    }
-
-    #[test]
-    fn the_compressed_page_is_the_plain_one() {
-        let page = CachedPage::new(Bytes::from("{\"comments\": [\"مرحبا\"]}".repeat(50)));
-        let mut decoded = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&page.gzip[..]), &mut decoded)
-            .expect("gzip");
-        assert_eq!(decoded, page.plain);
-        assert!(page.gzip.len() < page.plain.len());
     }
 
     #[tokio::test]
@@ -333,11 +295,11 @@ mod tests {
         assert!(cache.flights().is_empty());
     }
 
-    fn cached(bytes: &'static [u8]) -> CachedPage {
-        CachedPage::new(Bytes::from_static(bytes))
+    fn cached(bytes: &'static [u8]) -> Encoded {
+        Encoded::new(Bytes::from_static(bytes))
     }
 
-    fn plain(page: Option<CachedPage>) -> Option<Bytes> {
+    fn plain(page: Option<Encoded>) -> Option<Bytes> {
         page.map(|p| p.plain)
     }
 }

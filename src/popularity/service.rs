@@ -54,7 +54,8 @@ impl Default for PopularitySettings {
 
 /// A list as sent: its JSON body and `ETag`.
 pub struct SentList {
-    pub json: actix_web::web::Bytes,
+    /// The list's JSON, plain and gzip-compressed.
+    pub body: crate::encoded::Encoded,
     pub etag: String,
 }
 

@@ -156,6 +156,51 @@ async fn lists_carry_an_etag_and_answer_304_while_unchanged(backend: Backend) {
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
 }
 
+async fn a_browser_gets_the_list_compressed_with_a_weak_etag_that_still_answers_304(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    views(&app, "z1", 2).await;
+    flush(&app).await;
+    let path = "/v1/sites/demo/popular?window=24h";
+    let get = |encoding: &'static str, if_none_match: Option<String>| {
+        let mut req = app
+            .request(reqwest::Method::GET, path, &Auth::None)
+            .header("Accept-Encoding", encoding);
+        if let Some(tag) = if_none_match {
+            req = req.header("If-None-Match", tag);
+        }
+        async move { req.send().await.expect("request") }
+    };
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap_or("").to_owned())
+    };
+
+    let plain = get("identity", None).await;
+    let plain_etag = header(&plain, "etag").expect("etag");
+    let plain_body = plain.bytes().await.expect("body");
+    let zipped = get("gzip, deflate, br", None).await;
+    let zipped_etag = header(&zipped, "etag").expect("etag");
+    let encoding = header(&zipped, "content-encoding");
+    let vary = header(&zipped, "vary");
+    let zipped_body = zipped.bytes().await.expect("body");
+    let revalidated = get("gzip, deflate, br", Some(zipped_etag.clone())).await;
+
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert!(vary.is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&zipped_body[..]), &mut decoded)
+        .expect("gzip");
+    assert_eq!(decoded, plain_body, "the same list in both forms");
+    assert_eq!(
+        zipped_etag,
+        format!("W/{plain_etag}"),
+        "the compressed form's validator is weak"
+    );
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    assert!(revalidated.bytes().await.expect("body").is_empty());
+}
+
 async fn most_commented_counts_the_windows_published_comments(backend: Backend) {
     let app = spawn_app(&backend).await;
     app.guest_comment("old", "تعليق قديم على الخبر").await;
@@ -229,5 +274,6 @@ on_both_backends!(
     a_section_tag_or_story_narrows_the_list_and_metadata_comes_along,
     exclude_and_limit_shape_the_list_and_bad_parameters_are_refused,
     lists_carry_an_etag_and_answer_304_while_unchanged,
+    a_browser_gets_the_list_compressed_with_a_weak_etag_that_still_answers_304,
     most_commented_counts_the_windows_published_comments,
 );

@@ -1,6 +1,5 @@
 //! `GET /v1/sites/{site}/articles/{article}/comments`
 
-use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
@@ -8,7 +7,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{fill_likes, parse_article, view_context};
-use crate::comments::page_cache::CachedPage;
 use crate::comments::view::CommentView;
 use crate::domain::{Cursor, Sort};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -114,44 +112,13 @@ pub async fn list_thread(
             .map_err(|e| ApiError::Internal(e.into()))
     };
     match cache_key {
-        Some(key) => Ok(cached(&req, &state.pages.get_or_build(key, build).await?)),
+        Some(key) => {
+            let page = state.pages.get_or_build(key, build).await?;
+            Ok(page.respond(&req, HttpResponse::Ok().content_type("application/json")))
+        }
         // A signed-in reader's own page: the `Compress` middleware compresses it if asked.
         None => Ok(HttpResponse::Ok()
             .content_type("application/json")
             .body(build.await?)),
     }
-}
-
-/// A cached page, already compressed when the client takes gzip (the `Compress` middleware
-/// leaves a response that has a `Content-Encoding` alone).
-fn cached(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
-    let mut response = HttpResponse::Ok();
-    response
-        .content_type("application/json")
-        .insert_header((header::VARY, "Accept-Encoding"));
-    if accepts_gzip(req) {
-        response
-            .insert_header((header::CONTENT_ENCODING, "gzip"))
-            .body(page.gzip.clone())
-    } else {
-        response.body(page.plain.clone())
-    }
-}
-
-/// Whether `Accept-Encoding` names gzip (or `*`) without `q=0`.
-fn accepts_gzip(req: &HttpRequest) -> bool {
-    req.headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let coding = parts.next().unwrap_or("");
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q == 0.0)
-            });
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-        })
 }

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use crate::encoded::{Encoded, accepts_gzip};
 use crate::error::{ApiError, ApiResult};
 use crate::popularity::{SentList, Window};
 use crate::state::AppState;
@@ -118,7 +119,7 @@ fn sent_list(list: &ArticleList) -> ApiResult<SentList> {
     let json = serde_json::to_vec(list).map_err(|e| ApiError::Internal(e.into()))?;
     let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&json)[..12]));
     Ok(SentList {
-        json: Bytes::from(json),
+        body: Encoded::new(Bytes::from(json)),
         etag,
     })
 }
@@ -138,13 +139,21 @@ fn cached_json(req: &HttpRequest, sent: &SentList) -> HttpResponse {
     } else {
         HttpResponse::Ok()
     };
+    // The gzip form is another representation of the same list: its validator is weak, as
+    // a strong one names exact bytes (RFC 9110 §8.8.1). A client sends back either form, and
+    // both match above.
+    let etag = if accepts_gzip(req) {
+        format!("W/{}", sent.etag)
+    } else {
+        sent.etag.clone()
+    };
     response
-        .insert_header((header::ETAG, sent.etag.as_str()))
+        .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, CACHE_CONTROL));
     if matches {
-        response.finish()
+        response.insert_header((header::VARY, "Accept-Encoding")).finish()
     } else {
-        response.content_type("application/json").body(sent.json.clone())
+        sent.body.respond(req, response.content_type("application/json"))
     }
 }
 
