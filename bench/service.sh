@@ -242,14 +242,19 @@ for name in page popular related; do
   declare "peak_$name=$figure"
   ref="$(reference_rate "$work/$name.json")"
   row "GET $name" "$figure" "$ref" "$(ratio "$figure" "$ref")"
-  [ "$name" = page ] && ref_page="$ref"
+  declare "ref_$name=$ref"
 done
-# Browsers send Accept-Encoding: the same page, compressed by the service on each request.
+# Browsers send Accept-Encoding: the same reads as a browser asks for them (the service keeps
+# each cached body compressed too), against the same references (plain bytes).
 wrk_headers=(-H "Accept-Encoding: gzip, deflate, br")
-profile="GET page, gzip"
-peak_page_gzip="$(rate "$page_url")"
+for name in page popular related; do
+  url_var="${name}_url"; ref_var="ref_$name"
+  profile="GET $name, gzip"
+  figure="$(rate "${!url_var}")"
+  declare "peak_${name}_gzip=$figure"
+  row "GET $name (Accept-Encoding: gzip)" "$figure" "${!ref_var}" "$(ratio "$figure" "${!ref_var}")"
+done
 wrk_headers=()
-row "GET page (Accept-Encoding: gzip)" "$peak_page_gzip" "$ref_page" "$(ratio "$peak_page_gzip" "$ref_page")"
 
 # Latency at half of each read's peak, right after the reads and with PostgreSQL at rest: the
 # comment and pgbench runs (this run's or a previous run's on a kept database) leave it
@@ -269,7 +274,11 @@ for name in page popular related; do
   half=$((${!peak_var} / 2))
   echo "GET $name at $half req/s: $(latency "${!url_var}" "$half" identity)" | tee -a "$results"
 done
-echo "GET page, gzip, at $((peak_page_gzip / 2)) req/s: $(latency "$page_url" $((peak_page_gzip / 2)))" | tee -a "$results"
+for name in page popular related; do
+  url_var="${name}_url"; peak_var="peak_${name}_gzip"
+  half=$((${!peak_var} / 2))
+  echo "GET $name, gzip, at $half req/s: $(latency "${!url_var}" "$half")" | tee -a "$results"
+done
 
 # Comments: the guests first, each with its first comment (which gives its token).
 new_guest() {
