@@ -93,11 +93,25 @@ pub fn normalize_into(original: &str, buffers: &mut Buffers) {
     if let Some(last) = spans.last_mut() {
         last[1] = count.max(last[1]);
     }
-    if token_pass(chars, spans, &mut buffers.spare_chars, &mut buffers.spare_spans) {
+    // Until nothing changes, as the fold above: a lookalike can fold to a digit (ȝ → 3), and a
+    // digit changes how the next pass cuts tokens (it joins a following apostrophe), so one
+    // pass is not always stable and normalizing would not be idempotent. A second pass runs
+    // only when the first changed something, which few texts need.
+    for _ in 0..TOKEN_PASSES {
+        let (chars, spans) = (&buffers.chars, &buffers.spans);
+        let changed = token_pass(chars, spans, &mut buffers.spare_chars, &mut buffers.spare_spans)
+            && buffers.spare_chars != buffers.chars;
+        if !changed {
+            break;
+        }
         std::mem::swap(&mut buffers.chars, &mut buffers.spare_chars);
         std::mem::swap(&mut buffers.spans, &mut buffers.spare_spans);
     }
 }
+
+/// Bound on the token passes: each folds some characters for good, so two settle every text
+/// found so far; the bound only guards against a loop.
+const TOKEN_PASSES: usize = 4;
 
 /// Default_Ignorable_Code_Point (the list of ARABIC.md §1.3), the isolated-haraka
 /// presentation forms that NFKC would turn into SPACE + mark, tatweel and the small letters.
