@@ -3,9 +3,10 @@
 # buckets of the site scope, each with 2,000 of 10,000 articles (the reads of a week on a
 # large site), then `GET …/popular?window=7d` and `?window=24h` with the service's caches off
 # (`popularity.cache_secs = 0`), so that every request computes its ranking. For each binary,
-# alternated ROUNDS times: requests/s (wrk, 10 s, one connection: with more, the others are served the last list while one computes) and Redis CPU per request
-# (`INFO cpu` before and after). Runs on the database that `KEEP_DB=1 bash bench/service.sh`
-# leaves behind (majlis_bench), for the articles' metadata.
+# alternated ROUNDS times: requests/s (wrk, 10 s, one connection: with more, the others would
+# be served the last list while one computes) and Redis CPU per request (`INFO cpu` before and
+# after). Runs on the database that `KEEP_DB=1 bash bench/service.sh` leaves behind
+# (majlis_bench), for the articles' metadata.
 #
 #   ROUNDS=2 bash bench/rankings.sh /tmp/majlis-before target/release/majlis
 set -euo pipefail
