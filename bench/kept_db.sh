@@ -34,3 +34,15 @@ start() {
   cat "$work/server.log"; exit 1
 }
 stop() { kill -INT "$server"; wait "$server" 2> /dev/null || true; server=""; }
+
+# alternate BINARY...: `run BINARY N` (the caller's function) for each binary in turn, ROUNDS
+# times, N counting the runs (each its own Redis namespace); one line per run.
+alternate() {
+  local n=0 round bin
+  for round in $(seq "${ROUNDS:-2}"); do
+    for bin in "$@"; do
+      n=$((n + 1))
+      echo "round $round, $bin: $(run "$bin" "$n")"
+    done
+  done
+}

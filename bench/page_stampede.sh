@@ -10,7 +10,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -ge 1 ] || { echo "usage: $0 BINARY..." >&2; exit 2; }
-rounds="${ROUNDS:-2}"
 rate="${RATE:-20000}"
 port="${PORT:-18197}"
 oha="$(command -v oha || echo "$HOME/.cargo/bin/oha")"
@@ -48,10 +47,4 @@ run() {
     "$work/oha.json"
 }
 
-n=0
-for round in $(seq "$rounds"); do
-  for bin in "$@"; do
-    n=$((n + 1))
-    echo "round $round, $bin: $(run "$bin" "$n")"
-  done
-done
+alternate "$@"

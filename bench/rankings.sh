@@ -12,7 +12,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -ge 1 ] || { echo "usage: $0 BINARY..." >&2; exit 2; }
-rounds="${ROUNDS:-2}"
 port="${PORT:-18198}"
 namespace="majlis-rankings:$$:"
 source "$root/bench/kept_db.sh"
@@ -48,13 +47,12 @@ measure() {
     END { printf "%6.0f req/s, %.2f ms of Redis CPU per request", r, 1000 * (a - b) / n }' "$work/wrk.txt"
 }
 
-n=0
-for round in $(seq "$rounds"); do
-  for bin in "$@"; do
-    n=$((n + 1))
-    fill "$n"
-    start "$bin" "$n"
-    echo "round $round, $bin: 7d $(measure 7d); 24h $(measure 24h)"
-    stop
-  done
-done
+# run BINARY N: the N-th measurement, on its own filled namespace.
+run() {
+  fill "$2"
+  start "$1" "$2"
+  echo "7d $(measure 7d); 24h $(measure 24h)"
+  stop
+}
+
+alternate "$@"

@@ -5,16 +5,9 @@ use std::collections::HashMap;
 
 use super::lexicon::Severity;
 
-/// The leet readings of a Latin word: none if it has no leet character, two when `1` or
-/// `|` could be i or l. `*` is kept for [`Wildcards`].
-pub fn leet_variants(word: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for_each_leet_variant(word, &mut String::new(), |variant| out.push(variant.to_owned()));
-    out
-}
-
-/// [`leet_variants`] without allocating: each reading is written into `buf` (the matcher
-/// keeps one per thread) and handed to `f`, in the same order.
+/// The leet readings of a Latin word, each handed to `f`: none if it has no leet character,
+/// two when `1` or `|` could be i or l. `*` is kept for [`Wildcards`]. Each reading is written
+/// into `buf` (the matcher keeps one per thread), so nothing is allocated per word.
 pub fn for_each_leet_variant(word: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     // Every leet character is ASCII, so the bytes tell (most words have none).
     if !word.bytes().any(is_leet_byte) {
