@@ -19,9 +19,11 @@ fn score(m: &Model, text: &str) -> f32 {
     m.score(&classifier_normalize(text))
 }
 
-const SAMPLES: [&str; 6] = [
+const SAMPLES: [&str; 7] = [
     "",
     "شكرا على التقرير المفيد",
+    // Allow-listed words, which the abuse model skips and the spam model reads.
+    "الحزب في مصر وايران class",
     "يا كلب يا حقير",
     "check out my channel and subscribe",
     "للتواصل واتساب 0501234567",
@@ -46,9 +48,11 @@ fn a_model_saved_and_loaded_scores_exactly_as_before() {
 
 #[test]
 fn a_version_1_file_saved_before_stems_still_loads_and_scores_without_them() {
-    // A site's model as saved before version 2: no flags byte, so no stem features.
+    // A site's model as saved before version 2: no flags byte, so no stem features and no
+    // neutral words.
     let mut m = Model::new(FeatureSpec {
         stems: false,
+        neutral: false,
         ..FeatureSpec::default()
     });
     m.update(&classifier_normalize("يا كلب"), true);
@@ -61,7 +65,7 @@ fn a_version_1_file_saved_before_stems_still_loads_and_scores_without_them() {
 
     let loaded = Model::from_bytes(&v1).expect("a version-1 file loads");
 
-    assert!(!loaded.spec().stems);
+    assert!(!loaded.spec().stems && !loaded.spec().neutral);
     assert_eq!(loaded, m);
     assert_eq!(score(&loaded, "والكلب").to_bits(), score(&m, "والكلب").to_bits());
 }
@@ -82,6 +86,29 @@ fn both_scores_in_one_pass_equal_the_scores_of_each_model() {
             "{text:?}"
         );
     }
+}
+
+#[test]
+fn an_allow_listed_word_does_not_move_the_abuse_score_but_the_spam_model_reads_it() {
+    let models = models();
+    assert!(models.abuse.spec().neutral && !models.spam.spec().neutral);
+    // With clitics too (والحزب is و + ال + حزب), and a bigram with it goes as well.
+    for (with, without) in [
+        ("حزب البعث المجرم", "البعث المجرم"),
+        ("والحزب الحاكم في مصر", "الحاكم في"),
+        ("what a match, classic", "what a match"),
+    ] {
+        let (with, without) = (classifier_normalize(with), classifier_normalize(without));
+        assert_eq!(
+            models.abuse.score(&with).to_bits(),
+            models.abuse.score(&without).to_bits(),
+            "{with:?}"
+        );
+        assert_ne!(models.spam.score(&with), models.spam.score(&without), "{with:?}");
+    }
+    // An insult is not an allow-listed word: it still counts.
+    let insult = classifier_normalize("حزب البعث يا كلب");
+    assert!(models.abuse.score(&insult) > models.abuse.score(&classifier_normalize("حزب البعث")));
 }
 
 #[test]

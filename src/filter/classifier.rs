@@ -15,13 +15,16 @@ use super::features::FeatureSpec;
 /// File format: magic, then a little-endian header, the weights as `i16`, and an FNV-1a
 /// checksum of everything before it.
 const MAGIC: &[u8; 4] = b"MJLM";
-/// Version 2 added a flags byte to the feature spec (bit 0: stems). Version 1 files, such as
+/// Version 2 added a flags byte to the feature spec (bit 0: stems; bit 1, later: neutral
+/// words). Files without a bit score without that feature kind. Version 1 files, such as
 /// models that moderators' decisions taught before it, still load, without stems, and keep
 /// scoring as they were trained.
 const VERSION: u16 = 2;
 const HEADER_LEN_V1: usize = 4 + 2 + 4 + 4 * 5 + 4;
 const HEADER_LEN: usize = HEADER_LEN_V1 + 1;
 const FLAG_STEMS: u8 = 1;
+/// Bit 1, since the shipped models of session 8: the allow-list's words give no feature.
+const FLAG_NEUTRAL: u8 = 2;
 /// Learning rate of one moderator decision. Features are L2-normalised, so one update on a
 /// text moves its own margin by about this much times `1 - p`: a decision counts, but one
 /// decision does not flip the model (measured in `config/models/README.md`).
@@ -216,7 +219,7 @@ impl Model {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         let s = self.spec;
-        let flags = if s.stems { FLAG_STEMS } else { 0 };
+        let flags = if s.stems { FLAG_STEMS } else { 0 } | if s.neutral { FLAG_NEUTRAL } else { 0 };
         out.extend_from_slice(&[s.bits, s.char_min, s.char_max, s.word_max, flags]);
         let t = self.thresholds;
         for f in [self.bias, self.scale, self.online_rate, t.hold, t.reject] {
@@ -252,12 +255,13 @@ impl Model {
             char_max,
             word_max,
             stems: flags & FLAG_STEMS != 0,
+            neutral: flags & FLAG_NEUTRAL != 0,
         };
         let floats = [r.f32()?, r.f32()?, r.f32()?, r.f32()?, r.f32()?];
         let [bias, scale, online_rate, hold, reject] = floats;
         let n = u32::from_le_bytes(r.array()?) as usize;
         if !spec.is_valid()
-            || flags & !FLAG_STEMS != 0
+            || flags & !(FLAG_STEMS | FLAG_NEUTRAL) != 0
             || n != spec.buckets()
             || !floats.iter().all(|f| f.is_finite())
             || scale <= 0.0
@@ -344,10 +348,12 @@ impl Models {
         ))
     }
 
-    /// The pair, with their weights interleaved in one table when they read the same
+    /// The pair, with their weights interleaved in one table when they hash the same
     /// features (as trained together they do).
     pub fn new(mut abuse: Model, mut spam: Model) -> Models {
-        if abuse.spec == spam.spec && abuse.weights.len() == spam.weights.len() {
+        // Read the allow-list's words now rather than while judging the first comment.
+        super::features::neutral::warm();
+        if abuse.spec.same_walk(&spam.spec) && abuse.weights.len() == spam.weights.len() {
             let table: Arc<[[i16; 2]]> = abuse
                 .weights
                 .iter()
@@ -360,33 +366,37 @@ impl Models {
         Models { abuse, spam }
     }
 
-    /// Both scores, hashing the text once when the two models read the same features (as
-    /// trained together they do): about the cost of one model.
+    /// Both scores, hashing the text once when the two models hash the same features (as
+    /// trained together they do): about the cost of one model. The abuse model skips the
+    /// neutral words, the spam model reads them (`config/models/README.md`).
     pub fn scores(&self, normalized_text: &str) -> Scores {
         let (a, s) = (&self.abuse, &self.spam);
-        if a.spec != s.spec {
+        if !a.spec.same_walk(&s.spec) {
             return Scores {
                 abuse: a.score(normalized_text),
                 spam: s.score(normalized_text),
             };
         }
         let (mut sum_a, mut sum_s) = (0i64, 0i64);
-        let n = match (&a.weights, &s.weights) {
+        let (skip_a, skip_s) = (a.spec.neutral, s.spec.neutral);
+        let find_neutral = skip_a || skip_s;
+        let (all, neutral) = match (&a.weights, &s.weights) {
             (Weights::Lane(table, 0), Weights::Lane(other, 1)) if Arc::ptr_eq(table, other) => {
-                a.spec.for_each(normalized_text, |b| {
+                a.spec.walk(normalized_text, find_neutral, |b, n| {
                     let [wa, ws] = table.get(b).copied().unwrap_or([0, 0]);
-                    sum_a += i64::from(wa);
-                    sum_s += i64::from(ws);
+                    sum_a += if n && skip_a { 0 } else { i64::from(wa) };
+                    sum_s += if n && skip_s { 0 } else { i64::from(ws) };
                 })
             }
-            _ => a.spec.for_each(normalized_text, |b| {
-                sum_a += a.weight(b);
-                sum_s += s.weight(b);
+            _ => a.spec.walk(normalized_text, find_neutral, |b, n| {
+                sum_a += if n && skip_a { 0 } else { a.weight(b) };
+                sum_s += if n && skip_s { 0 } else { s.weight(b) };
             }),
         };
+        let read = |skip: bool| if skip { all - neutral } else { all };
         Scores {
-            abuse: sigmoid(a.finish(sum_a, n)),
-            spam: sigmoid(s.finish(sum_s, n)),
+            abuse: sigmoid(a.finish(sum_a, read(skip_a))),
+            spam: sigmoid(s.finish(sum_s, read(skip_s))),
         }
     }
 }

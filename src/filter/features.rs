@@ -8,6 +8,8 @@
 //! of its own kind, so that كلب، والكلب، ياكلب and كلبك share one weight whatever else they
 //! carry. (Measured against putting the stem in the bare word's bucket, and against a stem
 //! only for words that had clitics: this ranked news comments best, `config/models/README.md`.)
+//! With `neutral`, the allow-list's innocent words (or a word whose stem is one) give no
+//! feature at all ([`neutral`]).
 //!
 //! Everything is hashed on the fly (FNV-1a over code points, finished by Fibonacci hashing)
 //! into `2^bits` buckets: no allocation per n-gram and no vocabulary to ship. The hash is
@@ -22,9 +24,14 @@ const DIGIT: u32 = '0' as u32;
 pub const MAX_CHAR_N: usize = 6;
 /// The window holding the last characters: a power of two ≥ `MAX_CHAR_N`, so indexing is a mask.
 const RING: usize = 8;
-/// Longest word whose stem is taken; longer words (rare in Arabic) give none.
+/// Longest word whose stem is taken; longer words (rare in Arabic) give none. Neutral words
+/// are no longer either.
 const STEM_WORD: usize = 16;
+/// Features of one word held back until the word ends, in case it is neutral: a word of
+/// `STEM_WORD` letters and its two boundary marks give at most this many character n-grams.
+const HELD: usize = (STEM_WORD + 2) * MAX_CHAR_N;
 
+pub mod neutral;
 mod stem;
 pub use stem::stem;
 
@@ -49,6 +56,8 @@ pub struct FeatureSpec {
     pub word_max: u8,
     /// Every Arabic word also gives its stem (needs `word_max ≥ 1`).
     pub stems: bool,
+    /// The allow-list's words, and Arabic words whose stem is one, give no feature.
+    pub neutral: bool,
 }
 
 impl Default for FeatureSpec {
@@ -59,6 +68,7 @@ impl Default for FeatureSpec {
             char_max: 4,
             word_max: 2,
             stems: true,
+            neutral: true,
         }
     }
 }
@@ -80,7 +90,28 @@ impl FeatureSpec {
     /// Calls `emit` with the bucket of every feature of `text`, repeats included (a feature
     /// seen twice counts twice). Returns the number of calls.
     pub fn for_each(&self, text: &str, mut emit: impl FnMut(usize)) -> usize {
-        let mut walker = Walker::new(*self);
+        let (all, neutral) = self.walk(text, self.neutral, |b, skip| {
+            if !skip {
+                emit(b);
+            }
+        });
+        all - neutral
+    }
+
+    /// Whether `other` hashes the same features, so that one [`FeatureSpec::walk`] serves both
+    /// (they may differ in whether they skip neutral words).
+    pub fn same_walk(&self, other: &FeatureSpec) -> bool {
+        FeatureSpec {
+            neutral: other.neutral,
+            ..*self
+        } == *other
+    }
+
+    /// Calls `emit(bucket, neutral)` for every feature of `text`, whatever `self.neutral`
+    /// says: `neutral` tells whether the feature is of a neutral word or a bigram with one
+    /// (always false unless `find_neutral`). Returns the counts of features and of neutral ones.
+    pub fn walk(&self, text: &str, find_neutral: bool, mut emit: impl FnMut(usize, bool)) -> (usize, usize) {
+        let mut walker = Walker::new(*self, find_neutral);
         for c in text.chars() {
             match class(c) {
                 Class::Letter(u) => walker.letter(u, &mut emit),
@@ -95,7 +126,7 @@ impl FeatureSpec {
             }
         }
         walker.end_word(&mut emit);
-        walker.count
+        (walker.count, walker.neutral_count)
     }
 }
 
@@ -170,16 +201,28 @@ struct Walker {
     word_hash: u32,
     prev_word: Option<u32>,
     count: usize,
+    /// Of which of neutral words.
+    neutral_count: usize,
     /// The current word's first letters, for its stem.
     letters: [u32; STEM_WORD],
     /// Letters in the current word (may exceed `STEM_WORD`).
     len: usize,
     /// Whether every letter of the current word is Arabic.
     arabic: bool,
+    /// Whether to look for neutral words.
+    find_neutral: bool,
+    /// Whether the features being emitted are of a neutral word.
+    in_neutral: bool,
+    /// Whether the previous word was neutral (a bigram with it is neutral too).
+    prev_neutral: bool,
+    /// Whether the current word's features are being held back (it may still be neutral).
+    holding: bool,
+    held: [u32; HELD],
+    held_len: usize,
 }
 
 impl Walker {
-    fn new(spec: FeatureSpec) -> Self {
+    fn new(spec: FeatureSpec, find_neutral: bool) -> Self {
         Walker {
             spec,
             shift: 32 - u32::from(spec.bits),
@@ -189,9 +232,16 @@ impl Walker {
             word_hash: SEED_WORD,
             prev_word: None,
             count: 0,
+            neutral_count: 0,
             letters: [0; STEM_WORD],
             len: 0,
             arabic: true,
+            find_neutral,
+            in_neutral: false,
+            prev_neutral: false,
+            holding: false,
+            held: [0; HELD],
+            held_len: 0,
         }
     }
 
@@ -201,17 +251,22 @@ impl Walker {
     }
 
     #[inline(always)]
-    fn letter(&mut self, u: u32, emit: &mut impl FnMut(usize)) {
+    fn letter(&mut self, u: u32, emit: &mut impl FnMut(usize, bool)) {
         if !self.in_word {
             self.in_word = true;
             self.word_hash = SEED_WORD;
             self.pushed = 0;
             self.len = 0;
             self.arabic = true;
+            self.holding = self.find_neutral;
+            self.held_len = 0;
             self.push_char(BOUNDARY, emit);
         }
         if let Some(slot) = self.letters.get_mut(self.len) {
             *slot = u;
+        } else if self.holding {
+            // Too long to be neutral.
+            self.release(emit);
         }
         self.len += 1;
         self.arabic &= stem::is_arabic_letter(u);
@@ -220,17 +275,28 @@ impl Walker {
     }
 
     #[inline(always)]
-    fn end_word(&mut self, emit: &mut impl FnMut(usize)) {
+    fn end_word(&mut self, emit: &mut impl FnMut(usize, bool)) {
         if !self.in_word {
             return;
         }
         self.in_word = false;
         self.push_char(BOUNDARY, emit);
+        let stem = (self.arabic && self.len <= STEM_WORD && (self.spec.stems || self.holding))
+            .then(|| self.stem_hash());
+        let neutral = self.holding
+            && (neutral::is_neutral(self.word_hash)
+                || stem.is_some_and(|(_, as_word)| neutral::is_neutral(as_word)));
+        self.in_neutral = neutral;
+        if self.holding {
+            self.release(emit);
+        }
         if self.spec.word_max >= 1 {
             let b = self.bucket(self.word_hash);
             self.emit(b, emit);
-            if self.spec.stems && self.arabic && self.len <= STEM_WORD {
-                let b = self.stem_bucket();
+            if self.spec.stems
+                && let Some((h, _)) = stem
+            {
+                let b = self.bucket(h);
                 self.emit(b, emit);
             }
         }
@@ -239,25 +305,40 @@ impl Walker {
         {
             let h = fnv_step(fnv_step(SEED_BIGRAM, prev), self.word_hash);
             let b = self.bucket(h);
+            self.in_neutral = neutral || self.prev_neutral;
             self.emit(b, emit);
         }
         self.prev_word = Some(self.word_hash);
+        self.prev_neutral = neutral;
+        self.in_neutral = false;
     }
 
-    /// The bucket of the current (Arabic) word's stem, a feature of its own kind. Not inlined:
-    /// kept out of the per-character loop, whose sums then stay in registers.
+    /// The current (Arabic) word's stem hashed as a feature of its own kind, and hashed as a
+    /// word (to look it up among the neutral words). Not inlined: kept out of the
+    /// per-character loop, whose sums then stay in registers.
     #[inline(never)]
-    fn stem_bucket(&self) -> usize {
+    fn stem_hash(&self) -> (u32, u32) {
         let word = self.letters.get(..self.len).unwrap_or_default();
         let (start, end) = stem(word);
-        let h = word[start..end].iter().fold(SEED_STEM, |h, &u| fnv_step(h, u));
-        self.bucket(h)
+        let letters = &word[start..end];
+        let fold = |seed| letters.iter().fold(seed, |h, &u| fnv_step(h, u));
+        (fold(SEED_STEM), fold(SEED_WORD))
+    }
+
+    /// Emits the features held back for the current word and stops holding.
+    fn release(&mut self, emit: &mut impl FnMut(usize, bool)) {
+        self.holding = false;
+        for k in 0..self.held_len {
+            let b = self.held[k] as usize;
+            self.emit(b, emit);
+        }
+        self.held_len = 0;
     }
 
     /// Adds a character to the ring and emits every n-gram that ends with it. The n-gram is
     /// hashed from its last character backwards, so all lengths share one pass.
     #[inline(always)]
-    fn push_char(&mut self, u: u32, emit: &mut impl FnMut(usize)) {
+    fn push_char(&mut self, u: u32, emit: &mut impl FnMut(usize, bool)) {
         self.ring[self.pushed % RING] = u;
         self.pushed += 1;
         let (lo, hi) = (usize::from(self.spec.char_min), usize::from(self.spec.char_max));
@@ -266,15 +347,28 @@ impl Walker {
             h = fnv_step(h, self.ring[(self.pushed - n) % RING]);
             if n >= lo {
                 let b = self.bucket(h);
-                self.emit(b, emit);
+                self.emit_char_ngram(b, emit);
             }
         }
     }
 
     #[inline(always)]
-    fn emit(&mut self, b: usize, emit: &mut impl FnMut(usize)) {
+    fn emit_char_ngram(&mut self, b: usize, emit: &mut impl FnMut(usize, bool)) {
+        match self.held.get_mut(self.held_len) {
+            // Buckets are below 2^24 (`is_valid`), so they fit.
+            Some(slot) if self.holding => {
+                *slot = b as u32;
+                self.held_len += 1;
+            }
+            _ => self.emit(b, emit),
+        }
+    }
+
+    #[inline(always)]
+    fn emit(&mut self, b: usize, emit: &mut impl FnMut(usize, bool)) {
         self.count += 1;
-        emit(b);
+        self.neutral_count += usize::from(self.in_neutral);
+        emit(b, self.in_neutral);
     }
 }
 
@@ -299,6 +393,49 @@ mod tests {
         // <ab> : 3 bigrams + 2 trigrams + 1 four-gram + 1 unigram.
         assert_eq!(features("ab").len(), 7);
         assert!(features("").is_empty());
+    }
+
+    #[test]
+    fn a_neutral_spec_skips_allow_listed_words_and_bigrams_with_them() {
+        let neutral = FeatureSpec::default();
+        let plain = FeatureSpec {
+            neutral: false,
+            ..neutral
+        };
+        let features_of = |spec: FeatureSpec, text: &str| {
+            let mut v = Vec::new();
+            let n = spec.for_each(text, |b| v.push(b));
+            assert_eq!(n, v.len());
+            v.sort_unstable();
+            v
+        };
+        // حزب and مصر are on the allow-list, and so is "class"; والحزب's stem is حزب. The words
+        // around a neutral one make no bigram across it.
+        let parts = |spec: FeatureSpec, parts: &[&str]| {
+            let mut v: Vec<usize> = parts.iter().flat_map(|p| features_of(spec, p)).collect();
+            v.sort_unstable();
+            v
+        };
+        for (with, without) in [
+            ("حزب البعث", &["البعث"][..]),
+            ("في مصر اليوم", &["في", "اليوم"]),
+            ("والحزب", &[]),
+            ("a class act", &["a", "act"]),
+        ] {
+            assert_eq!(features_of(neutral, with), parts(neutral, without), "{with}");
+            assert!(
+                features_of(plain, with).len() > parts(plain, without).len(),
+                "{with}"
+            );
+        }
+        // A word longer than any neutral one, and an insult, are read as before.
+        for text in ["كلب", "الاستراتيجيةالجديدةللحكومة"] {
+            assert_eq!(features_of(neutral, text), features_of(plain, text), "{text}");
+        }
+        // One walk tells the neutral features apart from the others.
+        let (all, skipped) = neutral.walk("حزب البعث", true, |_, _| {});
+        assert_eq!(all, features_of(plain, "حزب البعث").len());
+        assert_eq!(all - skipped, features_of(neutral, "البعث").len());
     }
 
     #[test]

@@ -90,13 +90,18 @@ impl fmt::Display for TrainReport {
         let s = self.spec;
         writeln!(
             f,
-            "features: 2^{} buckets, char {}-{} grams, word 1-{} grams{}; logistic regression, \
+            "features: 2^{} buckets, char {}-{} grams, word 1-{} grams{}{}; logistic regression, \
              AdaGrad, {} epochs, rate {}, l2 {}",
             s.bits,
             s.char_min,
             s.char_max,
             s.word_max,
             if s.stems { ", Arabic stems" } else { "" },
+            if s.neutral {
+                ", allow-listed words skipped by the abuse model"
+            } else {
+                ""
+            },
             self.params.epochs,
             self.params.rate,
             self.params.l2
