@@ -16,19 +16,30 @@ use crate::filter::normalize::normalize;
 use crate::filter::pipeline::Judge;
 use crate::filter::{FilterContext, Verdict};
 use crate::metrics::Metrics;
-use crate::storage::{LexiconRow, Store, StoreResult};
+use crate::storage::{LexiconRow, Store, StoreError, StoreResult};
 
-/// How often each instance checks the word lists' version.
+/// How often each instance checks the word lists' version, and a site's models' revision.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
+/// Saves a decision tries before giving up, when other instances keep saving the site's
+/// models first.
+const LEARN_ATTEMPTS: usize = 5;
 
 pub struct Screening {
     shipped: Lexicon,
     shipped_models: Arc<Models>,
     matchers: RwLock<Arc<Matchers>>,
-    /// Each site's models and when they were read from the store: re-read after
-    /// `REFRESH_EVERY`, so what another instance learned arrives here too.
-    models: RwLock<HashMap<String, (Arc<Models>, Instant)>>,
+    /// Each site's models: their revision is checked again after `REFRESH_EVERY`, so what
+    /// another instance learned arrives here too.
+    models: RwLock<HashMap<String, CachedModels>>,
     metrics: Metrics,
+}
+
+#[derive(Clone)]
+struct CachedModels {
+    models: Arc<Models>,
+    /// The stored revision they are (`None`: the site has none, these are the shipped ones).
+    revision: Option<i64>,
+    checked_at: Instant,
 }
 
 /// The matchers built from one version of the word lists.
@@ -82,7 +93,9 @@ impl Screening {
         m.per_site.get(site).cloned().unwrap_or_else(|| m.global.clone())
     }
 
-    /// The site's models: learned ones from the store, or the shipped ones.
+    /// The site's models: learned ones from the store, or the shipped ones. Every
+    /// `REFRESH_EVERY` it asks the store for their revision; the models themselves (about
+    /// 1 MB) are read only when that changed.
     pub async fn models(&self, site: &str, store: &dyn Store) -> StoreResult<Arc<Models>> {
         let cached = self
             .models
@@ -90,32 +103,45 @@ impl Screening {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(site)
             .cloned();
-        match cached {
-            Some((models, read_at)) if read_at.elapsed() < REFRESH_EVERY => Ok(models),
-            _ => self.reload_models(site, store).await,
+        let Some(cached) = cached else {
+            return Ok(self.reload_models(site, store).await?.0);
+        };
+        if cached.checked_at.elapsed() < REFRESH_EVERY {
+            return Ok(cached.models);
         }
+        if store.site_models_revision(site).await? == cached.revision {
+            self.cache_models(site, cached.models.clone(), cached.revision);
+            return Ok(cached.models);
+        }
+        Ok(self.reload_models(site, store).await?.0)
     }
 
-    async fn reload_models(&self, site: &str, store: &dyn Store) -> StoreResult<Arc<Models>> {
-        let models = match store.site_models(site).await? {
-            Some((abuse, spam)) => match (Model::from_bytes(&abuse), Model::from_bytes(&spam)) {
-                (Ok(abuse), Ok(spam)) => Arc::new(Models::new(abuse, spam)),
+    /// Reads the site's models from the store, and their revision.
+    async fn reload_models(&self, site: &str, store: &dyn Store) -> StoreResult<(Arc<Models>, Option<i64>)> {
+        let (models, revision) = match store.site_models(site).await? {
+            Some(stored) => match (Model::from_bytes(&stored.abuse), Model::from_bytes(&stored.spam)) {
+                (Ok(abuse), Ok(spam)) => (Arc::new(Models::new(abuse, spam)), Some(stored.revision)),
                 _ => {
                     tracing::warn!(site, "stored models do not load; using the shipped ones");
-                    self.shipped_models.clone()
+                    (self.shipped_models.clone(), Some(stored.revision))
                 }
             },
-            None => self.shipped_models.clone(),
+            None => (self.shipped_models.clone(), None),
         };
-        self.cache_models(site, models.clone());
-        Ok(models)
+        self.cache_models(site, models.clone(), revision);
+        Ok((models, revision))
     }
 
-    fn cache_models(&self, site: &str, models: Arc<Models>) {
+    fn cache_models(&self, site: &str, models: Arc<Models>, revision: Option<i64>) {
+        let cached = CachedModels {
+            models,
+            revision,
+            checked_at: Instant::now(),
+        };
         self.models
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(site.to_string(), (models, Instant::now()));
+            .insert(site.to_string(), cached);
     }
 
     /// Judges a text for a site, counting reasons and time in the metrics.
@@ -147,7 +173,9 @@ impl Screening {
 
     /// A moderator's decision teaches the site's models: `abuse` / `spam` say whether the text
     /// was abusive / spam (`None`: the decision says nothing about it). Persisted at once, so
-    /// every instance and every restart keeps what was learned.
+    /// every instance and every restart keeps what was learned; when another instance saved
+    /// the site's models meanwhile, the step is taken again on what it saved, so neither
+    /// decision is lost.
     pub async fn learn(
         &self,
         store: &dyn Store,
@@ -157,20 +185,28 @@ impl Screening {
         spam: Option<bool>,
         now: time::OffsetDateTime,
     ) -> StoreResult<()> {
-        // Start from the stored models, not the cache: another instance may have learned since.
-        let mut models = (*self.reload_models(site, store).await?).clone();
         let normalized = normalize(text).text;
-        if let Some(positive) = abuse {
-            models.abuse.update(&normalized, positive);
+        for _ in 0..LEARN_ATTEMPTS {
+            // Start from the stored models, not the cache: another instance may have learned since.
+            let (stored, revision) = self.reload_models(site, store).await?;
+            let mut models = (*stored).clone();
+            if let Some(positive) = abuse {
+                models.abuse.update(&normalized, positive);
+            }
+            if let Some(positive) = spam {
+                models.spam.update(&normalized, positive);
+            }
+            let (abuse_bytes, spam_bytes) = (models.abuse.to_bytes(), models.spam.to_bytes());
+            if store
+                .save_site_models(site, &abuse_bytes, &spam_bytes, revision, now)
+                .await?
+            {
+                let saved = Some(revision.map_or(1, |r| r + 1));
+                self.cache_models(site, Arc::new(Models::new(models.abuse, models.spam)), saved);
+                return Ok(());
+            }
         }
-        if let Some(positive) = spam {
-            models.spam.update(&normalized, positive);
-        }
-        store
-            .save_site_models(site, &models.abuse.to_bytes(), &models.spam.to_bytes(), now)
-            .await?;
-        self.cache_models(site, Arc::new(Models::new(models.abuse, models.spam)));
-        Ok(())
+        Err(StoreError::Conflict("site_models_busy"))
     }
 }
 

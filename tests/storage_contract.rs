@@ -184,7 +184,7 @@ contract_tests!(
     staff_keys_are_found_by_hash_and_revoked,
     missing_rows_are_not_found,
     lexicon_entries_are_listed_until_removed_and_every_change_moves_the_version,
-    site_models_are_kept_per_site_and_replaced,
+    site_models_are_kept_per_site_and_saved_revision_by_revision,
     comments_since_a_time_are_replayed_newest_first,
     priority_pages_by_score_then_age_without_duplicates_or_gaps,
     a_decision_moves_status_counts_trust_reports_and_audits_in_one_step,

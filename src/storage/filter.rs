@@ -7,6 +7,15 @@ use uuid::Uuid;
 
 use super::StoreResult;
 
+/// A site's learned models as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SiteModels {
+    /// 1 for the first save, one more for each save after it.
+    pub revision: i64,
+    pub abuse: Vec<u8>,
+    pub spam: Vec<u8>,
+}
+
 /// A word-list entry added at run time.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct LexiconRow {
@@ -42,15 +51,21 @@ pub trait FilterStore: Send + Sync {
     async fn remove_lexicon_entry(&self, id: Uuid, by: &str, now: OffsetDateTime) -> StoreResult<LexiconRow>;
     /// Grows with every change: instances rebuild their matchers when it moves.
     async fn lexicon_version(&self) -> StoreResult<i64>;
-    /// The site's learned `(abuse, spam)` model bytes, if it has any.
-    async fn site_models(&self, site: &str) -> StoreResult<Option<(Vec<u8>, Vec<u8>)>>;
+    /// The revision of the site's learned models, if it has any: cheap to poll.
+    async fn site_models_revision(&self, site: &str) -> StoreResult<Option<i64>>;
+    /// The site's learned models, if it has any.
+    async fn site_models(&self, site: &str) -> StoreResult<Option<SiteModels>>;
+    /// Saves the site's models as the revision after `after` (`None`: the site has none yet).
+    /// `false`, and nothing written, when the stored revision is no longer `after`: another
+    /// writer saved first, so read the models again and redo the change on them.
     async fn save_site_models(
         &self,
         site: &str,
         abuse: &[u8],
         spam: &[u8],
+        after: Option<i64>,
         now: OffsetDateTime,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
     /// Comments of a site created since `since`, newest first, at most `limit`.
     async fn comments_since(
         &self,
@@ -67,9 +82,12 @@ pub(super) const ENTRY_INSERT: &str = "INSERT INTO lexicon_entries \
 pub(super) const ENTRY_REMOVE: &str = "UPDATE lexicon_entries SET removed_by = $2, removed_at = $3 \
      WHERE id = $1 AND removed_at IS NULL RETURNING *";
 pub(super) const VERSION: &str = "SELECT COUNT(*) + COUNT(removed_at) FROM lexicon_entries";
-pub(super) const MODELS_GET: &str = "SELECT abuse, spam FROM site_models WHERE site = $1";
-pub(super) const MODELS_PUT: &str = "INSERT INTO site_models (site, abuse, spam, updated_at) VALUES ($1, $2, $3, $4) \
-     ON CONFLICT (site) DO UPDATE SET abuse = excluded.abuse, spam = excluded.spam, updated_at = excluded.updated_at";
+pub(super) const MODELS_REVISION: &str = "SELECT revision FROM site_models WHERE site = $1";
+pub(super) const MODELS_GET: &str = "SELECT revision, abuse, spam FROM site_models WHERE site = $1";
+pub(super) const MODELS_INSERT: &str = "INSERT INTO site_models (site, abuse, spam, updated_at, revision) \
+     VALUES ($1, $2, $3, $4, 1) ON CONFLICT (site) DO NOTHING";
+pub(super) const MODELS_UPDATE: &str = "UPDATE site_models SET abuse = $2, spam = $3, updated_at = $4, \
+     revision = revision + 1 WHERE site = $1 AND revision = $5";
 /// Ordered by id (UUIDv7, time order) and bounded by the id of `since` rather than a time
 /// comparison, which SQLite would make on text.
 pub(super) const SINCE: &str = "SELECT id, body, status FROM comments WHERE site = $1 AND id >= $2 \
@@ -139,10 +157,17 @@ macro_rules! impl_filter_store {
                     .await?)
             }
 
+            async fn site_models_revision(&self, site: &str) -> $crate::storage::StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar(super::filter::MODELS_REVISION)
+                    .bind(site)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
             async fn site_models(
                 &self,
                 site: &str,
-            ) -> $crate::storage::StoreResult<Option<(Vec<u8>, Vec<u8>)>> {
+            ) -> $crate::storage::StoreResult<Option<$crate::storage::SiteModels>> {
                 Ok(sqlx::query_as(super::filter::MODELS_GET)
                     .bind(site)
                     .fetch_optional(&self.pool)
@@ -154,16 +179,20 @@ macro_rules! impl_filter_store {
                 site: &str,
                 abuse: &[u8],
                 spam: &[u8],
+                after: Option<i64>,
                 now: time::OffsetDateTime,
-            ) -> $crate::storage::StoreResult<()> {
-                sqlx::query(super::filter::MODELS_PUT)
-                    .bind(site)
-                    .bind(abuse)
-                    .bind(spam)
-                    .bind(now)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+            ) -> $crate::storage::StoreResult<bool> {
+                let sql = if after.is_some() {
+                    super::filter::MODELS_UPDATE
+                } else {
+                    super::filter::MODELS_INSERT
+                };
+                let query = sqlx::query(sql).bind(site).bind(abuse).bind(spam).bind(now);
+                let query = match after {
+                    Some(revision) => query.bind(revision),
+                    None => query,
+                };
+                Ok(query.execute(&self.pool).await?.rows_affected() == 1)
             }
 
             async fn comments_since(

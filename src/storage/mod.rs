@@ -22,7 +22,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub use filter::{FilterStore, LexiconRow, PastComment};
+pub use filter::{FilterStore, LexiconRow, PastComment, SiteModels};
 pub use model::*;
 pub use moderation::{
     Decided, Decision, ModerationStore, QueueCount, QueueQuery, QueueRow, ReportRow, ReportThresholds,

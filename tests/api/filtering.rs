@@ -400,6 +400,50 @@ async fn learning_that_a_text_is_abusive_raises_its_score_and_persists(backend: 
     );
 }
 
+async fn decisions_learned_on_two_instances_at_once_are_all_kept(backend: Backend) {
+    // Arrange
+    let app = spawn_app(&backend).await;
+    let peer = spawn_peer(&app).await;
+    let body = "المعلق المجهول مزعج جداً ويكرر نفس الكلام في كل مقال";
+    let learn = |on: &TestApp| {
+        let state = on.state.clone();
+        let now = on.clock.now();
+        async move {
+            state
+                .screening
+                .learn(state.store.as_ref(), "demo", body, Some(true), None, now)
+                .await
+        }
+    };
+    const ROUNDS: usize = 4;
+
+    // Act: in each round both instances learn from a decision at the same moment, each
+    // reading the stored models before the other has saved.
+    for _ in 0..ROUNDS {
+        let (first, second) = tokio::join!(learn(&app), learn(&peer));
+        first.expect("learn on the first instance");
+        second.expect("learn on the second instance");
+    }
+
+    // Assert: one revision per decision, and the stored model took every step in turn.
+    let stored = app
+        .state
+        .store
+        .site_models("demo")
+        .await
+        .unwrap()
+        .expect("stored models");
+    assert_eq!(stored.revision, 2 * ROUNDS as i64);
+    let mut expected = majlis::filter::classifier::Models::builtin()
+        .expect("shipped")
+        .abuse;
+    let normalized = majlis::filter::normalize::normalize(body).text;
+    for _ in 0..2 * ROUNDS {
+        expected.update(&normalized, true);
+    }
+    assert!(stored.abuse == expected.to_bytes(), "no decision was lost");
+}
+
 /// The value of the sample `name{labels}` exactly as written, e.g. `m{code="word_list"}`.
 fn sample(metrics: &str, series: &str) -> Option<f64> {
     metrics
@@ -439,5 +483,6 @@ on_both_backends!(
     a_dry_run_returns_the_verdict_and_stores_nothing,
     a_dry_run_needs_a_moderator_a_known_site_and_a_text,
     learning_that_a_text_is_abusive_raises_its_score_and_persists,
+    decisions_learned_on_two_instances_at_once_are_all_kept,
     a_rejected_comment_is_counted_in_the_filter_metrics,
 );

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use majlis::domain::CommentStatus;
-use majlis::storage::{LexiconRow, NewComment, NewCommenter, Store, StoreError};
+use majlis::storage::{LexiconRow, NewComment, NewCommenter, SiteModels, Store, StoreError};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -55,17 +55,45 @@ pub async fn lexicon_entries_are_listed_until_removed_and_every_change_moves_the
     assert!(matches!(again, Err(StoreError::NotFound)), "{again:?}");
 }
 
-pub async fn site_models_are_kept_per_site_and_replaced(store: Arc<dyn Store>) {
+pub async fn site_models_are_kept_per_site_and_saved_revision_by_revision(store: Arc<dyn Store>) {
     assert_eq!(store.site_models("demo").await.unwrap(), None);
-    store
-        .save_site_models("demo", &[1, 2, 3], &[4, 5], T0)
-        .await
-        .unwrap();
-    store.save_site_models("demo", &[9], &[8, 7], T0).await.unwrap();
+    assert_eq!(store.site_models_revision("demo").await.unwrap(), None);
+    assert!(
+        store
+            .save_site_models("demo", &[1, 2, 3], &[4, 5], None, T0)
+            .await
+            .unwrap()
+    );
+    // Another writer that also found none saves too late: refused, nothing written.
+    assert!(
+        !store
+            .save_site_models("demo", &[6], &[6], None, T0)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.site_models_revision("demo").await.unwrap(), Some(1));
+    assert!(
+        store
+            .save_site_models("demo", &[9], &[8, 7], Some(1), T0)
+            .await
+            .unwrap()
+    );
+    // A save that started from revision 1 did not see revision 2: refused, nothing written.
+    assert!(
+        !store
+            .save_site_models("demo", &[0], &[0], Some(1), T0)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store.site_models("demo").await.unwrap(),
-        Some((vec![9], vec![8, 7]))
+        Some(SiteModels {
+            revision: 2,
+            abuse: vec![9],
+            spam: vec![8, 7],
+        })
     );
+    assert_eq!(store.site_models_revision("demo").await.unwrap(), Some(2));
     assert_eq!(store.site_models("other").await.unwrap(), None);
 }
 
