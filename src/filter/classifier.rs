@@ -382,15 +382,15 @@ impl Models {
         let find_neutral = skip_a || skip_s;
         let (all, neutral) = match (&a.weights, &s.weights) {
             (Weights::Lane(table, 0), Weights::Lane(other, 1)) if Arc::ptr_eq(table, other) => {
-                a.spec.walk(normalized_text, find_neutral, |b, n| {
+                a.spec.walk(normalized_text, find_neutral, |b, neutral| {
                     let [wa, ws] = table.get(b).copied().unwrap_or([0, 0]);
-                    sum_a += if n && skip_a { 0 } else { i64::from(wa) };
-                    sum_s += if n && skip_s { 0 } else { i64::from(ws) };
+                    sum_a += if neutral && skip_a { 0 } else { i64::from(wa) };
+                    sum_s += if neutral && skip_s { 0 } else { i64::from(ws) };
                 })
             }
-            _ => a.spec.walk(normalized_text, find_neutral, |b, n| {
-                sum_a += if n && skip_a { 0 } else { a.weight(b) };
-                sum_s += if n && skip_s { 0 } else { s.weight(b) };
+            _ => a.spec.walk(normalized_text, find_neutral, |b, neutral| {
+                sum_a += if neutral && skip_a { 0 } else { a.weight(b) };
+                sum_s += if neutral && skip_s { 0 } else { s.weight(b) };
             }),
         };
         let read = |skip: bool| if skip { all - neutral } else { all };
