@@ -421,6 +421,9 @@ mod tests {
             ("في مصر اليوم", &["في", "اليوم"]),
             ("والحزب", &[]),
             ("a class act", &["a", "act"]),
+            // Names from config/models/neutral_words.txt, with clitics (in normalized
+            // spelling: ة is ه).
+            ("وايران والسعوديه", &[]),
         ] {
             assert_eq!(features_of(neutral, with), parts(neutral, without), "{with}");
             assert!(
