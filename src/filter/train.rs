@@ -96,8 +96,8 @@ pub fn train(data_dir: &Path, out_dir: &Path) -> anyhow::Result<TrainReport> {
                 ..r.clone()
             }),
     );
-    // Neutral words are the Scunthorpe problem, an abuse model's; the spam model reads every
-    // word (skipping them there moved its threshold and lost Arabic spam, README).
+    // Neutral words (Scunthorpe words, names) are an abuse model's concern; the spam model
+    // reads every word (skipping them there moved its threshold and lost Arabic spam, README).
     let spam_spec = FeatureSpec {
         neutral: false,
         ..spec

@@ -98,7 +98,7 @@ impl fmt::Display for TrainReport {
             s.word_max,
             if s.stems { ", Arabic stems" } else { "" },
             if s.neutral {
-                ", allow-listed words skipped by the abuse model"
+                ", neutral words (allow-list, names) skipped by the abuse model"
             } else {
                 ""
             },
