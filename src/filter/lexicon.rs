@@ -122,7 +122,7 @@ struct RawEntry {
     note: Option<String>,
 }
 
-const BUILTIN: [(&str, &str); 4] = [
+const WORD_LISTS: [(&str, &str); 3] = [
     (
         "config/lexicons/ar.toml",
         include_str!("../../config/lexicons/ar.toml"),
@@ -135,22 +135,28 @@ const BUILTIN: [(&str, &str); 4] = [
         "config/lexicons/arabizi.toml",
         include_str!("../../config/lexicons/arabizi.toml"),
     ),
-    (
-        "config/lexicons/allow.toml",
-        include_str!("../../config/lexicons/allow.toml"),
-    ),
 ];
+const ALLOW_LIST: (&str, &str) = (
+    "config/lexicons/allow.toml",
+    include_str!("../../config/lexicons/allow.toml"),
+);
 
 impl Lexicon {
     /// The lists shipped in `config/lexicons/` (compiled into the binary).
     pub fn builtin() -> Result<Lexicon, LexiconError> {
         let mut lexicon = Lexicon::default();
-        for (file, text) in BUILTIN {
+        for (file, text) in WORD_LISTS.into_iter().chain([ALLOW_LIST]) {
             let part = Self::parse_named(file, text)?;
             lexicon.entries.extend(part.entries);
             lexicon.allow.extend(part.allow);
         }
         Ok(lexicon)
+    }
+
+    /// The shipped allow-list alone, without parsing the word lists.
+    pub fn builtin_allow() -> Result<Vec<String>, LexiconError> {
+        let (file, text) = ALLOW_LIST;
+        Ok(Self::parse_named(file, text)?.allow)
     }
 
     /// This lexicon plus run-time entries and allow-list words (from the database).

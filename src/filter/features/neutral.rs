@@ -25,8 +25,8 @@ const NAMES: &str = include_str!("../../../config/models/neutral_words.txt");
 static NEUTRAL: LazyLock<HashSet<u32>> = LazyLock::new(|| {
     let mut set = HashSet::new();
     // The shipped lists are checked by their own tests; without them only the names are.
-    if let Ok(lexicon) = Lexicon::builtin() {
-        let allowed = lexicon.allow.iter().filter_map(|w| letters(&normalize(w).text));
+    if let Ok(allow) = Lexicon::builtin_allow() {
+        let allowed = allow.iter().filter_map(|w| letters(&normalize(w).text));
         set.extend(allowed.map(|l| hash(&l)));
     }
     // As written; a word with clitics is neutral when its stem is listed (والسعوديه: سعودي).
