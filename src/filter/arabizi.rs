@@ -362,18 +362,19 @@ pub struct Gate {
 
 impl Gate {
     /// `latin` are the text's Latin words, `arabic` whether it also has Arabic words.
-    pub fn new<'a>(latin: impl Iterator<Item = &'a str>, arabic: bool) -> Gate {
-        let (mut count, mut english, mut signal) = (0usize, 0usize, arabic);
-        for word in latin.filter(|w| w.len() > 1 && !PLACEHOLDERS.contains(w)) {
-            count += 1;
-            english += usize::from(ENGLISH.contains(word));
-            // Once the signal is seen, the rest of the words need not be looked up.
-            signal = signal || MARKERS.contains(word) || has_arabizi_digit(word);
-        }
-        Gate {
-            english: english >= 2 && english * 4 >= count,
-            signal,
-        }
+    pub fn new<'a>(latin: impl Iterator<Item = &'a str> + Clone, arabic: bool) -> Gate {
+        let words = latin.filter(|w| w.len() > 1 && !PLACEHOLDERS.contains(w));
+        // Once the signal is seen, the rest of the words need not be looked up.
+        let signal = arabic || words.clone().any(|w| MARKERS.contains(w) || has_arabizi_digit(w));
+        // Whether the text reads as English matters only where the signal opens the gate
+        // (most Latin texts have none, and skip this second look at their words).
+        let english = signal && {
+            let (count, english) = words.fold((0usize, 0usize), |(count, english), w| {
+                (count + 1, english + usize::from(ENGLISH.contains(w)))
+            });
+            english >= 2 && english * 4 >= count
+        };
+        Gate { english, signal }
     }
 
     pub fn allows(&self, word: &str) -> bool {

@@ -22,7 +22,7 @@ use super::lexicon::{
     Severity, english_forms,
 };
 use super::normalize::{normalize, normalize_chars};
-use super::tokens::{self, Kind, Script, Tokens, Unit, has_run, squeeze, squeeze_into, tokenize_into};
+use super::tokens::{self, Kind, Script, Tokens, Unit, squeeze, squeeze_into, tokenize_into};
 
 /// Which reading of the text found a hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -259,8 +259,8 @@ impl Matcher {
         }
         // Words near an elongated one once more, all squeezed, for phrases with repeats
         // (لعنننة الله عليك): a squeezed phrase pattern needs every word squeezed.
-        let elongated = (0..seq_len)
-            .filter(|&g| tokens.seq[g].script == Script::Arabic && has_run(tokens.text(&tokens.seq[g]), 3));
+        let elongated =
+            (0..seq_len).filter(|&g| tokens.seq[g].script == Script::Arabic && tokens.seq[g].runs.any >= 3);
         let mut next = 0;
         for e in elongated {
             for g in e.saturating_sub(3).max(next)..(e + 4).min(seq_len) {
@@ -317,8 +317,10 @@ impl Matcher {
         let tokens = scan.tokens;
         view.clear();
         for (g, u) in tokens.seq.iter().chain(&tokens.extra).enumerate() {
-            let leetable =
-                u.script == Script::Latin && matches!(u.kind, Kind::Word | Kind::Concat | Kind::Symbolic);
+            // Words and glued chunks hold letters and digits only: without a digit they have
+            // no leet character and no `*`.
+            let leetable = u.script == Script::Latin
+                && (u.kind == Kind::Symbolic || matches!(u.kind, Kind::Word | Kind::Concat) && u.digits);
             if !leetable {
                 continue;
             }

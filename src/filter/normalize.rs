@@ -126,7 +126,7 @@ pub fn is_deleted(c: char) -> bool {
 }
 
 /// Arabic fold table (§1.1), applied after lowercasing. Only letters change.
-pub fn fold_arabic(c: char) -> char {
+pub const fn fold_arabic(c: char) -> char {
     match c {
         'آ' | 'أ' | 'إ' | 'ٱ' | 'ٲ' | 'ٳ' | 'ٵ' => 'ا',
         'ى' | 'ئ' | 'ی' | 'ۍ' | 'ێ' | 'ې' | 'ۑ' | 'ے' | 'ۓ' | 'ٸ' => 'ي',
@@ -149,10 +149,49 @@ pub fn fold_arabic(c: char) -> char {
 /// Arabic letters (after folding), the ones that make a token an Arabic token.
 #[inline]
 pub fn is_arabic_letter(c: char) -> bool {
+    match c as u32 {
+        0x0600..=0x06FF => ARABIC_BLOCK_LETTERS.contains(c),
+        _ => is_arabic_letter_by_ranges(c),
+    }
+}
+
+/// The definition of [`is_arabic_letter`]. The tokenizer asks it of every character, and a
+/// chain of range tests costs more than the rest of its step, so the Arabic block is read
+/// from a bitmap built from these ranges.
+pub const fn is_arabic_letter_by_ranges(c: char) -> bool {
     matches!(c, '\u{0620}'..='\u{063F}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{066F}'
         | '\u{0671}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FC}'
         | '\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}')
 }
+
+/// One bit per character of the Arabic block (U+0600–06FF).
+struct BlockBits([u64; 4]);
+
+impl BlockBits {
+    /// Arabic letters, and with `digits` the Arabic-Indic digits too.
+    const fn of(digits: bool) -> BlockBits {
+        let mut bits = [0u64; 4];
+        let mut k = 0;
+        while k < 256 {
+            if let Some(c) = char::from_u32(0x0600 + k)
+                && (is_arabic_letter_by_ranges(c) || digits && arabic_indic_value(c).is_some())
+            {
+                bits[(k / 64) as usize] |= 1 << (k % 64);
+            }
+            k += 1;
+        }
+        BlockBits(bits)
+    }
+
+    #[inline]
+    fn contains(&self, c: char) -> bool {
+        let k = (c as u32).wrapping_sub(0x0600) as usize;
+        k < 256 && self.0[k / 64] >> (k % 64) & 1 == 1
+    }
+}
+
+const ARABIC_BLOCK_LETTERS: BlockBits = BlockBits::of(false);
+const ARABIC_BLOCK_WORD_CHARS: BlockBits = BlockBits::of(true);
 
 /// Letters and digits (`char::is_alphanumeric`), with a fast path for ASCII and Arabic.
 #[inline]
@@ -160,7 +199,7 @@ pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else if ('\u{0600}'..='\u{06FF}').contains(&c) {
-        is_arabic_letter(c) || arabic_indic_value(c).is_some()
+        ARABIC_BLOCK_WORD_CHARS.contains(c)
     } else {
         c.is_alphanumeric()
     }
@@ -229,20 +268,41 @@ fn fold_char(c: char, depth: u8, push: &mut impl FnMut(char)) {
 }
 
 /// The fold of a character of the Arabic block (U+0600–06FF): `Some(None)` if it is deleted,
-/// `None` outside the block. The hot path for Arabic: NFKC changes nothing in this block
-/// except U+0675–0678, which the table folds; its marks and small letters are listed here.
+/// `None` outside the block. The hot path for Arabic, read from a table built from
+/// [`fold_in_arabic_block`].
 #[inline]
 fn fold_arabic_block(c: char) -> Option<Option<char>> {
-    if !('\u{0600}'..='\u{06FF}').contains(&c) {
-        return None;
+    let k = (c as u32).wrapping_sub(0x0600) as usize;
+    let folded = *ARABIC_BLOCK_FOLDS.get(k)?;
+    Some(char::from_u32(u32::from(folded)).filter(|&d| d != '\0'))
+}
+
+/// [`fold_in_arabic_block`] of U+0600 + k at index k, 0 for a deleted character.
+const ARABIC_BLOCK_FOLDS: [u16; 256] = {
+    let mut table = [0; 256];
+    let mut k = 0;
+    while k < 256 {
+        if let Some(c) = char::from_u32(0x0600 + k as u32)
+            && let Some(folded) = fold_in_arabic_block(c)
+        {
+            table[k] = folded as u16;
+        }
+        k += 1;
     }
+    table
+};
+
+/// The fold of a character of the Arabic block, `None` if it is deleted: NFKC changes
+/// nothing in this block except U+0675–0678, which the table folds; its marks and small
+/// letters are listed here.
+const fn fold_in_arabic_block(c: char) -> Option<char> {
     let gone = matches!(
         c,
         '\u{061C}' | '\u{0640}' | '\u{0674}' | '\u{06DD}' | '\u{06E5}' | '\u{06E6}'
     );
     let mark = matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
         | '\u{06D6}'..='\u{06DC}' | '\u{06DF}'..='\u{06E4}' | '\u{06E7}'..='\u{06E8}' | '\u{06EA}'..='\u{06ED}');
-    Some((!mark && !gone).then(|| fold_arabic(c)))
+    if mark || gone { None } else { Some(fold_arabic(c)) }
 }
 
 /// 🄰–🅉 squared, 🅐–🅩 negative circled, 🅰–🆉 negative squared capitals: NFKC leaves them.
@@ -337,7 +397,7 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | 'ʼ' | '`')
 }
 
-fn arabic_indic_value(c: char) -> Option<u8> {
+pub const fn arabic_indic_value(c: char) -> Option<u8> {
     match c {
         '\u{0660}'..='\u{0669}' => Some((c as u32 - 0x0660) as u8),
         '\u{06F0}'..='\u{06F9}' => Some((c as u32 - 0x06F0) as u8),
@@ -439,5 +499,28 @@ fn decancer_fold(c: char, out: &mut Vec<char>) {
         decancer::Translation::Character(d) if d.is_ascii_alphanumeric() => out.push(d.to_ascii_lowercase()),
         decancer::Translation::String(s) if ok(&s) => out.extend(s.chars().map(|d| d.to_ascii_lowercase())),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_block_tables_agree_with_their_definitions() {
+        for c in '\u{0500}'..='\u{08FF}' {
+            assert_eq!(is_arabic_letter(c), is_arabic_letter_by_ranges(c), "{c:?}");
+            let word =
+                is_arabic_letter_by_ranges(c) || arabic_indic_value(c).is_some() || c.is_alphanumeric();
+            let in_block = ('\u{0600}'..='\u{06FF}').contains(&c);
+            let expected = if in_block {
+                is_arabic_letter_by_ranges(c) || arabic_indic_value(c).is_some()
+            } else {
+                word
+            };
+            assert_eq!(is_word_char(c), expected, "{c:?}");
+            let fold = in_block.then(|| fold_in_arabic_block(c));
+            assert_eq!(fold_arabic_block(c), fold, "{c:?}");
+        }
     }
 }

@@ -11,7 +11,9 @@
 
 use std::ops::Range;
 
-use super::normalize::{Normalized, is_arabic_letter, is_word_char};
+use super::normalize::{
+    Normalized, arabic_indic_value, is_arabic_letter, is_arabic_letter_by_ranges, is_word_char,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Script {
@@ -48,10 +50,65 @@ pub struct Unit {
     pub seq: usize,
     /// For sequence words: the glued reading of their chunk, an index into `extra`.
     pub concat: Option<usize>,
+    /// The longest run of one character in the unit's text, and of one letter.
+    pub runs: Runs,
+    /// Whether the text has an ASCII digit (the leet and Arabizi readings need one).
+    pub digits: bool,
+}
+
+/// The longest runs of a repeated character in a text (saturating at 255): what decides
+/// whether a word gets a squeezed reading, known from the tokenizer's own pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Runs {
+    /// Of any character.
+    pub any: u8,
+    /// Of a letter.
+    pub letter: u8,
+}
+
+impl Runs {
+    /// The runs of `s`, read character by character (for units glued from several pieces).
+    pub fn of(s: &str) -> Runs {
+        let mut runs = RunCounter::default();
+        for c in s.chars() {
+            runs.add(c, || c.is_alphabetic());
+        }
+        runs.runs
+    }
+}
+
+#[derive(Debug, Default)]
+struct RunCounter {
+    last: Option<char>,
+    run: u8,
+    runs: Runs,
+}
+
+impl RunCounter {
+    /// Counts `c`; `letter` says whether it is a letter, asked only of repeated characters.
+    #[inline]
+    fn add(&mut self, c: char, letter: impl FnOnce() -> bool) {
+        if self.last == Some(c) {
+            self.run = self.run.saturating_add(1);
+            self.runs.any = self.runs.any.max(self.run);
+            if self.run > self.runs.letter && letter() {
+                self.runs.letter = self.run;
+            }
+        } else {
+            self.last = Some(c);
+            self.run = 1;
+            self.runs.any = self.runs.any.max(1);
+            if self.runs.letter == 0 && letter() {
+                self.runs.letter = 1;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 pub struct Tokens {
+    /// The normalized text in UTF-8 (single-piece words are ranges of it), then the text of
+    /// every other unit.
     pub arena: String,
     pub seq: Vec<Unit>,
     pub extra: Vec<Unit>,
@@ -86,40 +143,24 @@ pub fn squeeze_into(s: &str, out: &mut String) {
     }
 }
 
-/// Whether `s` repeats one character `n` times in a row.
-pub fn has_run(s: &str, n: usize) -> bool {
-    let (mut last, mut run) = (None, 0);
-    for c in s.chars() {
-        run = if last == Some(c) { run + 1 } else { 1 };
-        if run >= n {
-            return true;
-        }
-        last = Some(c);
-    }
-    false
-}
-
 /// Whether a word is worth a squeezed reading: Arabic hardly doubles letters once shadda
 /// is gone, English does (good, shiitake, class), so Latin needs a run of three.
-fn wants_squeeze(s: &str, script: Script) -> bool {
-    let need = if script == Script::Arabic { 2 } else { 3 };
-    let (mut last, mut run) = (None, 0);
-    for c in s.chars() {
-        run = if last == Some(c) { run + 1 } else { 1 };
-        if run >= need && c.is_alphabetic() {
-            return true;
-        }
-        last = Some(c);
-    }
-    false
+fn wants_squeeze(unit: &Unit) -> bool {
+    let need = if unit.script == Script::Arabic { 2 } else { 3 };
+    unit.runs.letter >= need
 }
 
 #[derive(Debug, Clone)]
 struct Piece {
     chunk: usize,
+    /// Characters of the normalized text.
     range: Range<usize>,
+    /// The same, in bytes of the arena's copy of the text.
+    bytes: Range<usize>,
     single: bool,
     script: Script,
+    runs: Runs,
+    digits: bool,
 }
 
 /// A run of non-space characters, with what [`symbolic_units`] needs to know of it.
@@ -168,7 +209,7 @@ pub fn tokenize_into(
     tokens.arena.clear();
     tokens.seq.clear();
     tokens.extra.clear();
-    split(chars, scratch);
+    split(chars, &mut tokens.arena, scratch);
     let Scratch {
         pieces,
         chunks,
@@ -189,83 +230,177 @@ pub fn tokenize_into(
         }
         if end - k == 1 {
             piece_seq[k] = tokens.seq.len();
-            let unit = push_unit(
-                &mut tokens.arena,
-                chars,
-                &pieces[k..end],
-                Kind::Word,
-                tokens.seq.len(),
-            );
+            let unit = push_unit(&mut tokens.arena, &pieces[k..end], Kind::Word, tokens.seq.len());
             tokens.seq.push(unit);
         } else {
             single_run(chars, pieces, k..end, piece_seq, groups, tokens);
         }
         k = end;
     }
-    glued_chunks(chars, pieces, piece_seq, tokens);
+    glued_chunks(pieces, piece_seq, tokens);
     symbolic_units(chars, chunks, pieces, piece_seq, tokens);
     variants(chars, spans, original, original_chars, squeezed, tokens);
 }
 
+/// What [`split`] asks of a character, as bits, from one lookup.
+mod class {
+    pub const SPACE: u8 = 1;
+    /// A letter or a digit.
+    pub const WORD: u8 = 2;
+    pub const ARABIC: u8 = 4;
+    /// An ASCII letter.
+    pub const LATIN: u8 = 8;
+    /// One of `@ $ ! | * +`.
+    pub const LEET: u8 = 16;
+    /// A letter (`char::is_alphabetic`), among word characters.
+    pub const LETTER: u8 = 32;
+    pub const DIGIT: u8 = 64;
+}
+
+/// The class of every ASCII character, then of every character of the Arabic block.
+const CLASSES: [u8; 0x180] = {
+    let mut table = [0; 0x180];
+    let mut k = 0;
+    while k < 0x80 {
+        let c = k as u8;
+        table[k] = if c.is_ascii_alphabetic() {
+            class::WORD | class::LATIN | class::LETTER
+        } else if c.is_ascii_digit() {
+            class::WORD | class::DIGIT
+        } else if matches!(c, b' ' | b'\t'..=b'\r') {
+            class::SPACE
+        } else if matches!(c, b'@' | b'$' | b'!' | b'|' | b'*' | b'+') {
+            class::LEET
+        } else {
+            0
+        };
+        k += 1;
+    }
+    while k < 0x180 {
+        let c = char::from_u32(0x0600 + k as u32 - 0x80);
+        table[k] = match c {
+            Some(c) if is_arabic_letter_by_ranges(c) => class::WORD | class::ARABIC | class::LETTER,
+            Some(c) if arabic_indic_value(c).is_some() => class::WORD,
+            _ => 0,
+        };
+        k += 1;
+    }
+    table
+};
+
+#[inline]
+fn class_of(c: char) -> u8 {
+    match c as u32 {
+        u @ 0..0x80 => CLASSES[u as usize],
+        u @ 0x0600..0x0700 => CLASSES[(u - 0x0600 + 0x80) as usize],
+        _ => {
+            let space = if c.is_whitespace() { class::SPACE } else { 0 };
+            let word = if c.is_alphanumeric() { class::WORD } else { 0 };
+            let arabic = if is_arabic_letter(c) { class::ARABIC } else { 0 };
+            let letter = if c.is_alphabetic() { class::LETTER } else { 0 };
+            space | word | arabic | letter
+        }
+    }
+}
+
+/// A piece being read by [`split`].
+struct OpenPiece {
+    start: usize,
+    start_byte: usize,
+    /// `class::ARABIC` or `class::LATIN` once a letter of either script is seen.
+    script: u8,
+    first: u8,
+    digits: bool,
+    runs: RunCounter,
+}
+
 /// Chunks (runs of non-space) and their pieces (runs of letters and digits, cut where
-/// Arabic script meets Latin: "الghby" is ال + ghby), in one pass over the characters.
-fn split(chars: &[char], scratch: &mut Scratch) {
+/// Arabic script meets Latin: "الghby" is ال + ghby), in one pass over the characters that
+/// also copies them into `arena` in UTF-8 (pieces record their bytes there).
+fn split(chars: &[char], arena: &mut String, scratch: &mut Scratch) {
     let (pieces, chunks) = (&mut scratch.pieces, &mut scratch.chunks);
     pieces.clear();
     chunks.clear();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_whitespace() {
-            i += 1;
+    arena.reserve(chars.len() * 2);
+    let mut piece: Option<OpenPiece> = None;
+    let mut chunk: Option<Chunk> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        let k = class_of(c);
+        let byte = arena.len();
+        arena.push(c);
+        if k & class::WORD != 0 {
+            let here = k & (class::ARABIC | class::LATIN);
+            let open = chunk.get_or_insert(Chunk {
+                range: i..i,
+                leet: false,
+                arabic: false,
+            });
+            open.arabic |= here == class::ARABIC;
+            match &mut piece {
+                Some(p) if here == 0 || p.script == 0 || p.script == here => p.script |= here,
+                _ => {
+                    close_piece(&mut piece, i, byte, chunks.len(), pieces);
+                    piece = Some(OpenPiece {
+                        start: i,
+                        start_byte: byte,
+                        script: here,
+                        first: k,
+                        digits: false,
+                        runs: RunCounter::default(),
+                    });
+                }
+            }
+            if let Some(p) = &mut piece {
+                p.digits |= k & class::DIGIT != 0;
+                p.runs.add(c, || k & class::LETTER != 0);
+            }
             continue;
         }
-        let chunk = chunks.len();
-        let (start, mut leet, mut arabic_chunk) = (i, false, false);
-        while i < chars.len() && !chars[i].is_whitespace() {
-            let c = chars[i];
-            if !is_word_char(c) {
-                leet |= is_leet_symbol(c);
-                i += 1;
-                continue;
-            }
-            let p = i;
-            // The piece's script so far (Some(true): Arabic), and what it contains.
-            let (mut arabic, mut has_arabic, mut has_latin) = (None, false, false);
-            while i < chars.len() && is_word_char(chars[i]) {
-                let c = chars[i];
-                let is_arabic = is_arabic_letter(c);
-                let is_latin = c.is_ascii_alphabetic();
-                let here = is_arabic.then_some(true).or(is_latin.then_some(false));
-                if here.is_some() && arabic.is_some() && here != arabic {
-                    break;
-                }
-                arabic = here.or(arabic);
-                has_arabic |= is_arabic;
-                has_latin |= is_latin;
-                i += 1;
-            }
-            arabic_chunk |= has_arabic;
-            // A lone Arabic letter (و) is a letter without a Unicode table lookup.
-            let single = i - p == 1 && (has_arabic || chars[p].is_alphabetic());
-            let script = if has_arabic {
-                Script::Arabic
-            } else if has_latin {
-                Script::Latin
-            } else {
-                Script::Other
-            };
-            pieces.push(Piece {
-                chunk,
-                range: p..i,
-                single,
-                script,
+        close_piece(&mut piece, i, byte, chunks.len(), pieces);
+        if k & class::SPACE != 0 {
+            close_chunk(&mut chunk, i, chunks);
+        } else {
+            let open = chunk.get_or_insert(Chunk {
+                range: i..i,
+                leet: false,
+                arabic: false,
             });
+            open.leet |= k & class::LEET != 0;
         }
-        chunks.push(Chunk {
-            range: start..i,
-            leet,
-            arabic: arabic_chunk,
-        });
+    }
+    close_piece(&mut piece, chars.len(), arena.len(), chunks.len(), pieces);
+    close_chunk(&mut chunk, chars.len(), chunks);
+}
+
+fn close_piece(
+    piece: &mut Option<OpenPiece>,
+    end: usize,
+    end_byte: usize,
+    chunk: usize,
+    pieces: &mut Vec<Piece>,
+) {
+    let Some(p) = piece.take() else { return };
+    let script = match p.script {
+        class::ARABIC => Script::Arabic,
+        class::LATIN => Script::Latin,
+        _ => Script::Other,
+    };
+    pieces.push(Piece {
+        chunk,
+        range: p.start..end,
+        bytes: p.start_byte..end_byte,
+        // A lone letter (و, a): the first character's class says whether it is one.
+        single: end - p.start == 1 && p.first & class::LETTER != 0,
+        script,
+        runs: p.runs.runs,
+        digits: p.digits,
+    });
+}
+
+fn close_chunk(chunk: &mut Option<Chunk>, end: usize, chunks: &mut Vec<Chunk>) {
+    if let Some(mut c) = chunk.take() {
+        c.range.end = end;
+        chunks.push(c);
     }
 }
 
@@ -319,23 +454,11 @@ fn single_run(
         for k in g.clone() {
             piece_seq[k] = tokens.seq.len();
         }
-        let unit = push_unit(
-            &mut tokens.arena,
-            chars,
-            &pieces[g.clone()],
-            kind,
-            tokens.seq.len(),
-        );
+        let unit = push_unit(&mut tokens.arena, &pieces[g.clone()], kind, tokens.seq.len());
         tokens.seq.push(unit);
     }
     if groups.len() > 1 {
-        let unit = push_unit(
-            &mut tokens.arena,
-            chars,
-            &pieces[run.clone()],
-            Kind::Joined,
-            first_seq,
-        );
+        let unit = push_unit(&mut tokens.arena, &pieces[run.clone()], Kind::Joined, first_seq);
         tokens.extra.push(unit);
     }
     if pieces[run.start].script == Script::Arabic {
@@ -345,23 +468,11 @@ fn single_run(
             .filter(|&b| pieces[b].script == Script::Arabic);
         let after = Some(run.end).filter(|&a| a < pieces.len() && pieces[a].script == Script::Arabic);
         if let Some(b) = before {
-            let unit = push_unit(
-                &mut tokens.arena,
-                chars,
-                &pieces[b..run.end],
-                Kind::Joined,
-                piece_seq[b],
-            );
+            let unit = push_unit(&mut tokens.arena, &pieces[b..run.end], Kind::Joined, piece_seq[b]);
             tokens.extra.push(unit);
         }
         if let Some(a) = after {
-            let unit = push_unit(
-                &mut tokens.arena,
-                chars,
-                &pieces[run.start..=a],
-                Kind::Joined,
-                first_seq,
-            );
+            let unit = push_unit(&mut tokens.arena, &pieces[run.start..=a], Kind::Joined, first_seq);
             tokens.extra.push(unit);
         }
     }
@@ -369,7 +480,7 @@ fn single_run(
 
 /// Glued readings of chunks with several pieces (unless all were single letters, which
 /// the sequence already joined): "قح💩بة" → قحبه, "ass.assin" → assassin.
-fn glued_chunks(chars: &[char], pieces: &[Piece], piece_seq: &[usize], tokens: &mut Tokens) {
+fn glued_chunks(pieces: &[Piece], piece_seq: &[usize], tokens: &mut Tokens) {
     let mut k = 0;
     while k < pieces.len() {
         let mut end = k + 1;
@@ -378,7 +489,7 @@ fn glued_chunks(chars: &[char], pieces: &[Piece], piece_seq: &[usize], tokens: &
         }
         let group = &pieces[k..end];
         if group.len() >= 2 && !group.iter().all(|p| p.single) {
-            let unit = push_unit(&mut tokens.arena, chars, group, Kind::Concat, piece_seq[k]);
+            let unit = push_unit(&mut tokens.arena, group, Kind::Concat, piece_seq[k]);
             let index = tokens.extra.len();
             tokens.extra.push(unit);
             for &s in &piece_seq[k..end] {
@@ -389,11 +500,19 @@ fn glued_chunks(chars: &[char], pieces: &[Piece], piece_seq: &[usize], tokens: &
     }
 }
 
-fn push_unit(arena: &mut String, chars: &[char], pieces: &[Piece], kind: Kind, seq: usize) -> Unit {
-    let from = arena.len();
-    for p in pieces {
-        arena.extend(&chars[p.range.clone()]);
-    }
+/// The unit that reads `pieces` glued together: a range of the arena's copy of the text
+/// for a single piece, a new copy at the arena's end for several.
+fn push_unit(arena: &mut String, pieces: &[Piece], kind: Kind, seq: usize) -> Unit {
+    let (text, runs) = match pieces {
+        [one] => (one.bytes.clone(), one.runs),
+        _ => {
+            let from = arena.len();
+            for p in pieces {
+                arena.extend_from_within(p.bytes.clone());
+            }
+            (from..arena.len(), Runs::of(&arena[from..]))
+        }
+    };
     let first = pieces.first().map_or(0, |p| p.range.start);
     let last = pieces.last().map_or(0, |p| p.range.end);
     let script = if pieces.iter().any(|p| p.script == Script::Arabic) {
@@ -404,12 +523,14 @@ fn push_unit(arena: &mut String, chars: &[char], pieces: &[Piece], kind: Kind, s
         Script::Other
     };
     Unit {
-        text: from..arena.len(),
+        text,
         chars: [first, last],
         script,
         kind,
         seq,
         concat: None,
+        runs,
+        digits: pieces.iter().any(|p| p.digits),
     }
 }
 
@@ -452,6 +573,8 @@ fn symbolic_units(
                 tokens.arena.extend(run);
                 let text = from..tokens.arena.len();
                 let unit = Unit {
+                    runs: Runs::of(&tokens.arena[text.clone()]),
+                    digits: run.iter().any(char::is_ascii_digit),
                     text,
                     chars: [p, end],
                     script: Script::Latin,
@@ -476,7 +599,7 @@ fn variants(
 ) {
     let mut original_read = false;
     // The other reading needs an 8 or a 9 in the original; most texts have none. Looked up
-    // on the first Arabic word with a ق or a ص (a text without one never pays for it).
+    // on the first Arabic word (a text without one never pays for it).
     let mut digit_alt = None;
     let count = tokens.seq.len() + tokens.extra.len();
     for index in 0..count {
@@ -492,26 +615,32 @@ fn variants(
             concat: None,
             ..unit.clone()
         };
-        let text = &tokens.arena[unit.text.clone()];
-        if unit.script != Script::Other && wants_squeeze(text, unit.script) {
-            squeeze_into(text, squeezed);
+        if unit.script != Script::Other && wants_squeeze(&unit) {
+            squeeze_into(&tokens.arena[unit.text.clone()], squeezed);
             let from = tokens.arena.len();
             tokens.arena.push_str(squeezed);
             let text = from..tokens.arena.len();
             tokens.extra.push(Unit {
                 text,
                 kind: Kind::Squeezed,
+                runs: Runs::of(squeezed),
                 ..unit.clone()
             });
         }
         if unit.kind != Kind::Word || unit.script != Script::Arabic {
             continue;
         }
-        let range = unit.chars[0]..unit.chars[1];
-        if !chars[range.clone()].iter().any(|&c| c == 'ق' || c == 'ص') {
+        // One search per digit, each a byte search, rather than decoding the text.
+        let has_digit = || {
+            ['8', '9', '٨', '۸', '٩', '۹']
+                .iter()
+                .any(|&d| original.contains(d))
+        };
+        if !*digit_alt.get_or_insert_with(has_digit) {
             continue;
         }
-        if !*digit_alt.get_or_insert_with(|| original.contains(['8', '٨', '۸', '9', '٩', '۹'])) {
+        let range = unit.chars[0]..unit.chars[1];
+        if !chars[range.clone()].iter().any(|&c| c == 'ق' || c == 'ص') {
             continue;
         }
         if !original_read {
@@ -535,6 +664,7 @@ fn variants(
         if changed {
             let text = from..tokens.arena.len();
             tokens.extra.push(Unit {
+                runs: Runs::of(&tokens.arena[text.clone()]),
                 text,
                 kind: Kind::DigitAlt,
                 ..unit
