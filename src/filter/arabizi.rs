@@ -361,15 +361,20 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// `latin` are the text's Latin words, `arabic` whether it also has Arabic words.
-    pub fn new<'a>(latin: impl Iterator<Item = &'a str> + Clone, arabic: bool) -> Gate {
-        let words = latin.filter(|w| w.len() > 1 && !PLACEHOLDERS.contains(w));
+    /// `latin` are the text's Latin words, each with whether it has an ASCII digit (the
+    /// tokenizer knows, and most words have none); `arabic` whether the text also has Arabic
+    /// words.
+    pub fn new<'a>(latin: impl Iterator<Item = (&'a str, bool)> + Clone, arabic: bool) -> Gate {
+        let words = latin.filter(|(w, _)| w.len() > 1 && !PLACEHOLDERS.contains(w));
         // Once the signal is seen, the rest of the words need not be looked up.
-        let signal = arabic || words.clone().any(|w| MARKERS.contains(w) || has_arabizi_digit(w));
+        let signal = arabic
+            || words
+                .clone()
+                .any(|(w, digits)| MARKERS.contains(w) || digits && has_arabizi_digit(w));
         // Whether the text reads as English matters only where the signal opens the gate
         // (most Latin texts have none, and skip this second look at their words).
         let english = signal && {
-            let (count, english) = words.fold((0usize, 0usize), |(count, english), w| {
+            let (count, english) = words.fold((0usize, 0usize), |(count, english), (w, _)| {
                 (count + 1, english + usize::from(ENGLISH.contains(w)))
             });
             english >= 2 && english * 4 >= count
@@ -377,8 +382,9 @@ impl Gate {
         Gate { english, signal }
     }
 
-    pub fn allows(&self, word: &str) -> bool {
-        has_arabizi_digit(word) || self.signal && !self.english && !ENGLISH.contains(word)
+    /// Whether the Arabizi reading applies to `word` (`digits`: whether it has an ASCII digit).
+    pub fn allows(&self, word: &str, digits: bool) -> bool {
+        digits && has_arabizi_digit(word) || self.signal && !self.english && !ENGLISH.contains(word)
     }
 }
 

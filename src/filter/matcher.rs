@@ -287,13 +287,13 @@ impl Matcher {
             .seq
             .iter()
             .filter(|u| u.script == Script::Latin)
-            .map(|u| tokens.text(u));
+            .map(|u| (tokens.text(u), u.digits));
         let gate = Gate::new(latin_words, tokens.seq.iter().any(|u| u.script == Script::Arabic));
         view.clear();
         others.clear();
         for (g, u) in units().filter(|(_, u)| readable(u, Script::Latin) && u.kind != Kind::Squeezed) {
             let word = tokens.text(u);
-            if gate.allows(word) {
+            if gate.allows(word, u.digits) {
                 for (k, key) in arabizi::latin_keys(word).into_iter().enumerate() {
                     if k == 0 {
                         view.push(g, &key, seq_len, false);

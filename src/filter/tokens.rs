@@ -608,14 +608,16 @@ fn variants(
         } else {
             &tokens.extra[index - tokens.seq.len()]
         };
-        if unit.kind == Kind::Symbolic {
+        let squeeze = unit.kind != Kind::Symbolic && unit.script != Script::Other && wants_squeeze(unit);
+        let arabic_word = unit.kind == Kind::Word && unit.script == Script::Arabic;
+        if !(squeeze || arabic_word) {
             continue;
         }
         let unit = Unit {
             concat: None,
             ..unit.clone()
         };
-        if unit.script != Script::Other && wants_squeeze(&unit) {
+        if squeeze {
             squeeze_into(&tokens.arena[unit.text.clone()], squeezed);
             let from = tokens.arena.len();
             tokens.arena.push_str(squeezed);
@@ -627,7 +629,7 @@ fn variants(
                 ..unit.clone()
             });
         }
-        if unit.kind != Kind::Word || unit.script != Script::Arabic {
+        if !arabic_word {
             continue;
         }
         // One search per digit, each a byte search, rather than decoding the text.
