@@ -71,7 +71,7 @@ impl Runs {
     pub fn of(s: &str) -> Runs {
         let mut runs = RunCounter::default();
         for c in s.chars() {
-            runs.add(c, || c.is_alphabetic());
+            runs.add(c, c.is_alphabetic());
         }
         runs.runs
     }
@@ -85,22 +85,18 @@ struct RunCounter {
 }
 
 impl RunCounter {
-    /// Counts `c`; `letter` says whether it is a letter, asked only of repeated characters.
+    /// Counts `c`, which is a letter or not.
     #[inline]
-    fn add(&mut self, c: char, letter: impl FnOnce() -> bool) {
-        if self.last == Some(c) {
-            self.run = self.run.saturating_add(1);
-            self.runs.any = self.runs.any.max(self.run);
-            if self.run > self.runs.letter && letter() {
-                self.runs.letter = self.run;
-            }
+    fn add(&mut self, c: char, letter: bool) {
+        self.run = if self.last == Some(c) {
+            self.run.saturating_add(1)
         } else {
-            self.last = Some(c);
-            self.run = 1;
-            self.runs.any = self.runs.any.max(1);
-            if self.runs.letter == 0 && letter() {
-                self.runs.letter = 1;
-            }
+            1
+        };
+        self.last = Some(c);
+        self.runs.any = self.runs.any.max(self.run);
+        if letter {
+            self.runs.letter = self.runs.letter.max(self.run);
         }
     }
 }
@@ -303,17 +299,6 @@ fn class_of(c: char) -> u8 {
     }
 }
 
-/// A piece being read by [`split`].
-struct OpenPiece {
-    start: usize,
-    start_byte: usize,
-    /// `class::ARABIC` or `class::LATIN` once a letter of either script is seen.
-    script: u8,
-    first: u8,
-    digits: bool,
-    runs: RunCounter,
-}
-
 /// Chunks (runs of non-space) and their pieces (runs of letters and digits, cut where
 /// Arabic script meets Latin: "الghby" is ال + ghby), in one pass over the characters that
 /// also copies them into `arena` in UTF-8 (pieces record their bytes there).
@@ -322,85 +307,61 @@ fn split(chars: &[char], arena: &mut String, scratch: &mut Scratch) {
     pieces.clear();
     chunks.clear();
     arena.reserve(chars.len() * 2);
-    let mut piece: Option<OpenPiece> = None;
-    let mut chunk: Option<Chunk> = None;
-    for (i, &c) in chars.iter().enumerate() {
-        let k = class_of(c);
-        let byte = arena.len();
-        arena.push(c);
-        if k & class::WORD != 0 {
-            let here = k & (class::ARABIC | class::LATIN);
-            let open = chunk.get_or_insert(Chunk {
-                range: i..i,
-                leet: false,
-                arabic: false,
-            });
-            open.arabic |= here == class::ARABIC;
-            match &mut piece {
-                Some(p) if here == 0 || p.script == 0 || p.script == here => p.script |= here,
-                _ => {
-                    close_piece(&mut piece, i, byte, chunks.len(), pieces);
-                    piece = Some(OpenPiece {
-                        start: i,
-                        start_byte: byte,
-                        script: here,
-                        first: k,
-                        digits: false,
-                        runs: RunCounter::default(),
-                    });
-                }
-            }
-            if let Some(p) = &mut piece {
-                p.digits |= k & class::DIGIT != 0;
-                p.runs.add(c, || k & class::LETTER != 0);
-            }
+    let mut i = 0;
+    while i < chars.len() {
+        if class_of(chars[i]) & class::SPACE != 0 {
+            arena.push(chars[i]);
+            i += 1;
             continue;
         }
-        close_piece(&mut piece, i, byte, chunks.len(), pieces);
-        if k & class::SPACE != 0 {
-            close_chunk(&mut chunk, i, chunks);
-        } else {
-            let open = chunk.get_or_insert(Chunk {
-                range: i..i,
-                leet: false,
-                arabic: false,
+        let (start, mut leet, mut arabic) = (i, false, false);
+        while i < chars.len() {
+            let (c, k) = (chars[i], class_of(chars[i]));
+            if k & class::SPACE != 0 {
+                break;
+            }
+            if k & class::WORD == 0 {
+                leet |= k & class::LEET != 0;
+                arena.push(c);
+                i += 1;
+                continue;
+            }
+            let (p, p_byte) = (i, arena.len());
+            // `class::ARABIC` or `class::LATIN` once a letter of either script is seen.
+            let (mut script, mut digits, mut runs) = (0, false, RunCounter::default());
+            while i < chars.len() {
+                let (c, k) = (chars[i], class_of(chars[i]));
+                let here = k & (class::ARABIC | class::LATIN);
+                if k & class::WORD == 0 || here != 0 && script != 0 && here != script {
+                    break;
+                }
+                script |= here;
+                digits |= k & class::DIGIT != 0;
+                runs.add(c, k & class::LETTER != 0);
+                arena.push(c);
+                i += 1;
+            }
+            arabic |= script == class::ARABIC;
+            pieces.push(Piece {
+                chunk: chunks.len(),
+                range: p..i,
+                bytes: p_byte..arena.len(),
+                // A lone letter (و, a): its class says whether it is one.
+                single: i - p == 1 && class_of(chars[p]) & class::LETTER != 0,
+                script: match script {
+                    class::ARABIC => Script::Arabic,
+                    class::LATIN => Script::Latin,
+                    _ => Script::Other,
+                },
+                runs: runs.runs,
+                digits,
             });
-            open.leet |= k & class::LEET != 0;
         }
-    }
-    close_piece(&mut piece, chars.len(), arena.len(), chunks.len(), pieces);
-    close_chunk(&mut chunk, chars.len(), chunks);
-}
-
-fn close_piece(
-    piece: &mut Option<OpenPiece>,
-    end: usize,
-    end_byte: usize,
-    chunk: usize,
-    pieces: &mut Vec<Piece>,
-) {
-    let Some(p) = piece.take() else { return };
-    let script = match p.script {
-        class::ARABIC => Script::Arabic,
-        class::LATIN => Script::Latin,
-        _ => Script::Other,
-    };
-    pieces.push(Piece {
-        chunk,
-        range: p.start..end,
-        bytes: p.start_byte..end_byte,
-        // A lone letter (و, a): the first character's class says whether it is one.
-        single: end - p.start == 1 && p.first & class::LETTER != 0,
-        script,
-        runs: p.runs.runs,
-        digits: p.digits,
-    });
-}
-
-fn close_chunk(chunk: &mut Option<Chunk>, end: usize, chunks: &mut Vec<Chunk>) {
-    if let Some(mut c) = chunk.take() {
-        c.range.end = end;
-        chunks.push(c);
+        chunks.push(Chunk {
+            range: start..i,
+            leet,
+            arabic,
+        });
     }
 }
 
