@@ -284,19 +284,24 @@ const CLASSES: [u8; 0x180] = {
     table
 };
 
-#[inline]
+/// The class of a character: a table read for ASCII and the Arabic block, inlined in
+/// `split`'s loops; the Unicode tables, out of line, for the rest.
+#[inline(always)]
 fn class_of(c: char) -> u8 {
     match c as u32 {
         u @ 0..0x80 => CLASSES[u as usize],
         u @ 0x0600..0x0700 => CLASSES[(u - 0x0600 + 0x80) as usize],
-        _ => {
-            let space = if c.is_whitespace() { class::SPACE } else { 0 };
-            let word = if c.is_alphanumeric() { class::WORD } else { 0 };
-            let arabic = if is_arabic_letter(c) { class::ARABIC } else { 0 };
-            let letter = if c.is_alphabetic() { class::LETTER } else { 0 };
-            space | word | arabic | letter
-        }
+        _ => class_of_other(c),
     }
+}
+
+#[inline(never)]
+fn class_of_other(c: char) -> u8 {
+    let space = if c.is_whitespace() { class::SPACE } else { 0 };
+    let word = if c.is_alphanumeric() { class::WORD } else { 0 };
+    let arabic = if is_arabic_letter(c) { class::ARABIC } else { 0 };
+    let letter = if c.is_alphabetic() { class::LETTER } else { 0 };
+    space | word | arabic | letter
 }
 
 /// Chunks (runs of non-space) and their pieces (runs of letters and digits, cut where
@@ -570,8 +575,16 @@ fn variants(
             &tokens.extra[index - tokens.seq.len()]
         };
         let squeeze = unit.kind != Kind::Symbolic && unit.script != Script::Other && wants_squeeze(unit);
-        let arabic_word = unit.kind == Kind::Word && unit.script == Script::Arabic;
-        if !(squeeze || arabic_word) {
+        // One search per digit, each a byte search, rather than decoding the text.
+        let has_digit = || {
+            ['8', '9', '٨', '۸', '٩', '۹']
+                .iter()
+                .any(|&d| original.contains(d))
+        };
+        let other_digits = unit.kind == Kind::Word
+            && unit.script == Script::Arabic
+            && *digit_alt.get_or_insert_with(has_digit);
+        if !(squeeze || other_digits) {
             continue;
         }
         let unit = Unit {
@@ -590,16 +603,7 @@ fn variants(
                 ..unit.clone()
             });
         }
-        if !arabic_word {
-            continue;
-        }
-        // One search per digit, each a byte search, rather than decoding the text.
-        let has_digit = || {
-            ['8', '9', '٨', '۸', '٩', '۹']
-                .iter()
-                .any(|&d| original.contains(d))
-        };
-        if !*digit_alt.get_or_insert_with(has_digit) {
+        if !other_digits {
             continue;
         }
         let range = unit.chars[0]..unit.chars[1];
