@@ -155,9 +155,9 @@ pub fn is_arabic_letter(c: char) -> bool {
     }
 }
 
-/// The definition of [`is_arabic_letter`]. The tokenizer asks it of every character, and a
-/// chain of range tests costs more than the rest of its step, so the Arabic block is read
-/// from a bitmap built from these ranges.
+/// The definition of [`is_arabic_letter`]. It is asked of nearly every character, and a
+/// chain of range tests costs more than the rest of the step asking, so the Arabic block is
+/// read from a bitmap built from these ranges (and the tokenizer's class table from them too).
 pub const fn is_arabic_letter_by_ranges(c: char) -> bool {
     matches!(c, '\u{0620}'..='\u{063F}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{066F}'
         | '\u{0671}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FC}'

@@ -116,7 +116,7 @@ impl Tokens {
     }
 }
 
-pub fn is_leet_symbol(c: char) -> bool {
+pub const fn is_leet_symbol(c: char) -> bool {
     matches!(c, '@' | '$' | '!' | '|' | '*' | '+')
 }
 
@@ -263,9 +263,9 @@ const CLASSES: [u8; 0x180] = {
             class::WORD | class::LATIN | class::LETTER
         } else if c.is_ascii_digit() {
             class::WORD | class::DIGIT
-        } else if matches!(c, b' ' | b'\t'..=b'\r') {
+        } else if (c as char).is_whitespace() {
             class::SPACE
-        } else if matches!(c, b'@' | b'$' | b'!' | b'|' | b'*' | b'+') {
+        } else if is_leet_symbol(c as char) {
             class::LEET
         } else {
             0
@@ -658,6 +658,22 @@ mod tests {
         }
         for c in ['@', '$', '!', '|', '*', '+'] {
             assert!(is_leet_symbol(c) && !is_word_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_class_table_agrees_with_the_predicates_it_stands_for() {
+        let bit = |on: bool, b: u8| if on { b } else { 0 };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let word = is_word_char(c);
+            let expected = bit(c.is_whitespace(), class::SPACE)
+                | bit(word, class::WORD)
+                | bit(is_arabic_letter(c), class::ARABIC)
+                | bit(c.is_ascii_alphabetic(), class::LATIN)
+                | bit(is_leet_symbol(c), class::LEET)
+                | bit(word && c.is_alphabetic(), class::LETTER)
+                | bit(c.is_ascii_digit(), class::DIGIT);
+            assert_eq!(class_of(c), expected, "{c:?}");
         }
     }
 }
