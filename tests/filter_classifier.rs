@@ -53,6 +53,7 @@ fn a_version_1_file_saved_before_stems_still_loads_and_scores_without_them() {
     let mut m = Model::new(FeatureSpec {
         stems: false,
         neutral: false,
+        spelled: false,
         ..FeatureSpec::default()
     });
     m.update(&classifier_normalize("يا كلب"), true);
@@ -65,7 +66,7 @@ fn a_version_1_file_saved_before_stems_still_loads_and_scores_without_them() {
 
     let loaded = Model::from_bytes(&v1).expect("a version-1 file loads");
 
-    assert!(!loaded.spec().stems && !loaded.spec().neutral);
+    assert!(!loaded.spec().stems && !loaded.spec().neutral && !loaded.spec().spelled);
     assert_eq!(loaded, m);
     assert_eq!(score(&loaded, "والكلب").to_bits(), score(&m, "والكلب").to_bits());
 }

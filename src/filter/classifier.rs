@@ -16,7 +16,7 @@ use super::features::FeatureSpec;
 /// checksum of everything before it.
 const MAGIC: &[u8; 4] = b"MJLM";
 /// Version 2 added a flags byte to the feature spec (bit 0: stems; bit 1, later: neutral
-/// words). Files without a bit score without that feature kind. Version 1 files, such as
+/// words; bit 2: spelled-out words). Files without a bit score without that feature kind. Version 1 files, such as
 /// models that moderators' decisions taught before it, still load, without stems, and keep
 /// scoring as they were trained.
 const VERSION: u16 = 2;
@@ -25,6 +25,8 @@ const HEADER_LEN: usize = HEADER_LEN_V1 + 1;
 const FLAG_STEMS: u8 = 1;
 /// Bit 1, since the shipped models of session 8: the allow-list's words give no feature.
 const FLAG_NEUTRAL: u8 = 2;
+/// Bit 2, since session 11: words spelled out letter by letter are read as the word.
+const FLAG_SPELLED: u8 = 4;
 /// Learning rate of one moderator decision. Features are L2-normalised, so one update on a
 /// text moves its own margin by about this much times `1 - p`: a decision counts, but one
 /// decision does not flip the model (measured in `config/models/README.md`).
@@ -219,7 +221,9 @@ impl Model {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         let s = self.spec;
-        let flags = if s.stems { FLAG_STEMS } else { 0 } | if s.neutral { FLAG_NEUTRAL } else { 0 };
+        let flags = if s.stems { FLAG_STEMS } else { 0 }
+            | if s.neutral { FLAG_NEUTRAL } else { 0 }
+            | if s.spelled { FLAG_SPELLED } else { 0 };
         out.extend_from_slice(&[s.bits, s.char_min, s.char_max, s.word_max, flags]);
         let t = self.thresholds;
         for f in [self.bias, self.scale, self.online_rate, t.hold, t.reject] {
@@ -256,12 +260,13 @@ impl Model {
             word_max,
             stems: flags & FLAG_STEMS != 0,
             neutral: flags & FLAG_NEUTRAL != 0,
+            spelled: flags & FLAG_SPELLED != 0,
         };
         let floats = [r.f32()?, r.f32()?, r.f32()?, r.f32()?, r.f32()?];
         let [bias, scale, online_rate, hold, reject] = floats;
         let n = u32::from_le_bytes(r.array()?) as usize;
         if !spec.is_valid()
-            || flags & !(FLAG_STEMS | FLAG_NEUTRAL) != 0
+            || flags & !(FLAG_STEMS | FLAG_NEUTRAL | FLAG_SPELLED) != 0
             || n != spec.buckets()
             || !floats.iter().all(|f| f.is_finite())
             || scale <= 0.0

@@ -32,6 +32,7 @@ const STEM_WORD: usize = 16;
 const HELD: usize = (STEM_WORD + 2) * MAX_CHAR_N;
 
 pub mod neutral;
+pub mod spelled;
 mod stem;
 pub use stem::stem;
 
@@ -58,6 +59,8 @@ pub struct FeatureSpec {
     pub stems: bool,
     /// The allow-list's words, and Arabic words whose stem is one, give no feature.
     pub neutral: bool,
+    /// Words spelled out letter by letter ("غ.ب.ي") are read as the word ([`spelled`]).
+    pub spelled: bool,
 }
 
 impl Default for FeatureSpec {
@@ -69,6 +72,7 @@ impl Default for FeatureSpec {
             word_max: 2,
             stems: true,
             neutral: true,
+            spelled: true,
         }
     }
 }
@@ -111,6 +115,13 @@ impl FeatureSpec {
     /// says: `neutral` tells whether the feature is of a neutral word or a bigram with one
     /// (always false unless `find_neutral`). Returns the counts of features and of neutral ones.
     pub fn walk(&self, text: &str, find_neutral: bool, mut emit: impl FnMut(usize, bool)) -> (usize, usize) {
+        let joined;
+        let text = if self.spelled {
+            joined = spelled::join_spelled_out(text);
+            &*joined
+        } else {
+            text
+        };
         let mut walker = Walker::new(*self, find_neutral);
         for c in text.chars() {
             match class(c) {

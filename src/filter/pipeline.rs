@@ -165,11 +165,22 @@ fn decide(text: &str, evidence: &Evidence<'_>, models: &Models, overrides: Overr
     } else {
         Action::Publish
     };
+    // Which queue a held text goes to. A rule's evidence (a link, a phone number, promotional
+    // wording; a listed word) outweighs a model's score on the other side: a coupon ad is
+    // spam even if its hashtags read as abusive to the abuse model, an insult is abuse even if
+    // it reads as spam. Between evidence of the same kind, the higher score.
+    let spam_rules = !spam_signals.is_empty();
+    let abuse_rules = lexicon_abuse > 0.0;
+    let spam_queue = match (spam_rules, abuse_rules) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => spam >= abuse,
+    };
     let masked_body = (action == Action::Publish).then(|| mask(text, hits)).flatten();
     Verdict {
         action,
         score: abuse.max(spam),
-        spam: action == Action::Hold && spam >= spam_hold && spam >= abuse,
+        spam: action == Action::Hold && spam >= spam_hold && spam_queue,
         reasons,
         masked_body,
     }
@@ -237,6 +248,66 @@ fn mask(text: &str, hits: &[Hit]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filter::lexicon::Lang;
+    use crate::filter::matcher::View;
+
+    fn promotion() -> Signal {
+        Signal {
+            reason: Reason {
+                code: "promotion".into(),
+                detail: "promotional wording".into(),
+                span: None,
+                term: None,
+            },
+            weight: 0.3,
+            kind: SignalKind::Spam,
+        }
+    }
+
+    fn listed_word() -> Hit {
+        Hit {
+            term: "كلب".into(),
+            severity: Severity::Mild,
+            action: EntryAction::Hold,
+            lang: Lang::Ar,
+            span: [0, 3],
+            view: View::Arabic,
+        }
+    }
+
+    #[allow(clippy::expect_used, reason = "the shipped models always load")]
+    #[test]
+    fn a_rule_on_one_side_outweighs_a_model_score_on_the_other_in_choosing_the_queue() {
+        let models = Models::builtin().expect("shipped models");
+        let (abuse_t, spam_hold) = (models.abuse.thresholds(), models.spam.thresholds().reject);
+        // Over both hold thresholds, the abuse score the higher, under rejection.
+        let (abuse, spam) = (abuse_t.hold + 0.1, spam_hold + 0.01);
+        assert!(spam < abuse && abuse < abuse_t.reject);
+        let queue = |hits: &[Hit], signals: &[Signal], spam_model: f32| {
+            let evidence = Evidence {
+                hits,
+                signals,
+                abuse_model: abuse,
+                spam_model,
+                words: 20,
+            };
+            let verdict = decide("text", &evidence, &models, Overrides::default());
+            assert_eq!(verdict.action, Action::Hold);
+            verdict.spam
+        };
+        let signals = [promotion()];
+        let hits = [listed_word()];
+        // An ad held by its wording goes to the spam queue, however abusive the model finds it.
+        assert!(queue(&[], &signals, 0.0));
+        // Held by the models alone, the higher score decides: abuse.
+        assert!(!queue(&[], &[], spam));
+        // A listed word keeps an insult in the moderation queue, even when the spam model
+        // would hold it too.
+        assert!(!queue(&hits, &[], 0.99));
+        // Rules on both sides: the higher score again.
+        assert!(!queue(&hits, &signals, 0.0));
+        assert!(queue(&hits, &signals, 0.99));
+    }
 
     #[test]
     fn word_count_counts_as_split_whitespace_does() {

@@ -65,6 +65,8 @@ impl Evaluation {
 #[derive(Debug, Clone)]
 pub struct TaskReport {
     pub name: &'static str,
+    /// The learner that made the model.
+    pub learner: &'static str,
     pub trained_rows: usize,
     pub thresholds: Thresholds,
     pub file_bytes: usize,
@@ -115,8 +117,8 @@ impl fmt::Display for TaskReport {
         let t = self.thresholds;
         writeln!(
             f,
-            "\n== {}: {} training rows, file {} bytes, thresholds hold {:.3} reject {:.3}",
-            self.name, self.trained_rows, self.file_bytes, t.hold, t.reject
+            "\n== {} ({}): {} training rows, file {} bytes, thresholds hold {:.3} reject {:.3}",
+            self.name, self.learner, self.trained_rows, self.file_bytes, t.hold, t.reject
         )?;
         writeln!(f, "\nlearners, out-of-fold (percent; P/R/F1 at 0.5):")?;
         writeln!(

@@ -1,0 +1,211 @@
+//! Words spelled out one letter at a time ("غ.ب.ي", "ا ن ذ ل", "f-u-c-k"), joined back into
+//! the word they spell before the models read the text, as the word lists' joined readings
+//! do. Otherwise each letter is a word of its own and the word's n-grams never appear: the
+//! disguise would hide from the models what it cannot hide from the word lists.
+
+use std::borrow::Cow;
+
+use super::{Class, DIGIT, class};
+
+/// Fewest single letters in a row that make a spelled-out word ("e.g" is two).
+const MIN_LETTERS: usize = 3;
+
+/// `text` with every spelled-out word joined; borrowed when there is none (nearly always).
+///
+/// A spelled-out word is three or more single-letter words in a row, each two separated by
+/// one and the same separator character (a space, `.`, `-`, `_`, `*`, `+`, `/`, `|` or a
+/// comma). Digits never count as letters, so spaced phone numbers stay as they are.
+pub fn join_spelled_out(text: &str) -> Cow<'_, str> {
+    let runs = spelled_runs(text);
+    if runs.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for Run { start, end, sep } in runs {
+        out.push_str(&text[at..start]);
+        out.extend(text[start..end].chars().filter(|&c| c != sep));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+/// Bytes `[start, end)` from the first spelled letter to the end of the last, and the
+/// separator between them.
+struct Run {
+    start: usize,
+    end: usize,
+    sep: char,
+}
+
+fn is_spelling_separator(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '_' | '*' | '+' | '/' | '|' | ',' | '،')
+}
+
+fn spelled_runs(text: &str) -> Vec<Run> {
+    let mut scan = Scan {
+        // The start of the text opens a run as a space does.
+        gap_has_space: true,
+        ..Scan::default()
+    };
+    for (i, c) in text.char_indices() {
+        match class(c) {
+            Class::Letter(u) if u != DIGIT => {
+                if scan.word.is_none() {
+                    scan.word = Some((i, 0));
+                }
+                if let Some((_, letters)) = &mut scan.word {
+                    *letters += 1;
+                }
+                scan.word_end = i + c.len_utf8();
+            }
+            Class::Ignored => {}
+            _ => {
+                scan.end_word();
+                scan.gap_len += 1;
+                scan.gap_char = c;
+                scan.gap_has_space |= c.is_whitespace();
+            }
+        }
+    }
+    scan.end_word();
+    scan.close_run();
+    scan.runs
+}
+
+#[derive(Default)]
+struct Scan {
+    /// The current word's first byte and letter count.
+    word: Option<(usize, usize)>,
+    word_end: usize,
+    /// Characters between the last word and the current one, the last of them, and whether
+    /// one was a space.
+    gap_len: usize,
+    gap_char: char,
+    gap_has_space: bool,
+    /// The run of single letters being followed: its first byte, the end of its last letter,
+    /// its letters and separator.
+    run_start: usize,
+    run_end: usize,
+    run_letters: usize,
+    run_sep: Option<char>,
+    /// The last single letter, when a run could start at it: its first byte.
+    last_opener: Option<usize>,
+    runs: Vec<Run>,
+}
+
+impl Scan {
+    /// A word has ended: extend the run, start one, or end it.
+    fn end_word(&mut self) {
+        let Some((start, letters)) = self.word.take() else {
+            return;
+        };
+        let sep = (self.gap_len == 1 && is_spelling_separator(self.gap_char)).then_some(self.gap_char);
+        // A run starts after a space or at the start of the text, never inside a word
+        // ("he’s a" is not the run "s a").
+        let opener = self.gap_has_space;
+        self.gap_len = 0;
+        self.gap_has_space = false;
+        if letters != 1 {
+            self.close_run();
+            self.last_opener = None;
+            return;
+        }
+        match sep {
+            Some(sep) if self.run_letters > 0 && self.run_sep.is_none_or(|s| s == sep) => {
+                self.run_sep = Some(sep);
+                self.run_letters += 1;
+            }
+            // Another separator after a single letter: a run may start at that letter
+            // ("و غ.ب.ي"), unless it ends one already joined.
+            Some(sep)
+                if self.run_letters > 0 && self.run_letters < MIN_LETTERS && self.last_opener.is_some() =>
+            {
+                self.run_start = self.last_opener.unwrap_or(start);
+                self.run_sep = Some(sep);
+                self.run_letters = 2;
+            }
+            _ => {
+                self.close_run();
+                if opener {
+                    self.run_start = start;
+                    self.run_letters = 1;
+                }
+            }
+        }
+        self.run_end = self.word_end;
+        self.last_opener = opener.then_some(start);
+    }
+
+    fn close_run(&mut self) {
+        if self.run_letters >= MIN_LETTERS
+            && let Some(sep) = self.run_sep
+        {
+            self.runs.push(Run {
+                start: self.run_start,
+                end: self.run_end,
+                sep,
+            });
+        }
+        self.run_letters = 0;
+        self.run_sep = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text: no panic, and the joined text is the text with some separators removed.
+        #[test]
+        fn joining_only_removes_separators(text in "([a-cغب1 ._’-]|ـ){0,40}") {
+            let joined = join_spelled_out(&text);
+            let mut rest = text.chars();
+            for c in joined.chars() {
+                // Every character of the output is the next kept one of the input.
+                prop_assert!(rest.by_ref().find(|&k| k == c || !is_spelling_separator(k)) == Some(c));
+            }
+            prop_assert!(rest.all(is_spelling_separator));
+        }
+    }
+
+    #[test]
+    fn letters_spelled_out_are_joined_into_their_word() {
+        for (text, joined) in [
+            ("و غ.ب.ي كاتب", "و غبي كاتب"),
+            ("ا ن ذ ل منك", "انذل منك"),
+            ("you f-u-c-k!", "you fuck!"),
+            ("ك_ل_ب and s*h*i*t", "كلب and shit"),
+            ("a b c", "abc"),
+            ("x y-a-b-c", "x yabc"),
+            ("he’s a r_a_p_i_s_t. at all", "he’s a rapist. at all"),
+            // One run at a time: the second shares no letter with the first.
+            ("x a b c_d_e f", "xabc_d_e f"),
+        ] {
+            assert_eq!(join_spelled_out(text), joined, "{text}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_left_as_it_is_and_borrowed() {
+        for text in [
+            "",
+            "و في كم واحد",
+            "e.g. this, i.e. that",
+            "call 0 1 2 3 4 5 6 7",
+            "a-b.c",
+            "I am a man",
+            "غ. ب. ي",
+            "he’s a-b",
+            "it’s a b",
+        ] {
+            assert!(
+                matches!(join_spelled_out(text), Cow::Borrowed(t) if t == text),
+                "{text}"
+            );
+        }
+    }
+}
