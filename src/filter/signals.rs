@@ -112,6 +112,11 @@ static WORDINGS: LazyLock<AhoCorasick> =
 /// substring search per word, with the same answer (every occurrence is reported).
 fn wordings_found(normalized: &str) -> u64 {
     const _: () = assert!(CONTACT_WORDS.len() + PROMO_WORDS.len() <= 64);
+    // Most comments have none of them, which the automaton's prefilter tells much faster
+    // than an overlapping walk of every byte.
+    if !WORDINGS.is_match(normalized) {
+        return 0;
+    }
     WORDINGS
         .find_overlapping_iter(normalized)
         .fold(0u64, |found, m| found | 1 << m.pattern().as_usize())
@@ -129,7 +134,10 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Spam,
         ));
     }
-    if let Some(span) = phone_number(original) {
+    // One pass over the characters for the phone number, the capitals, the runs, the
+    // ornaments and the emoji.
+    let counts = char_counts(original);
+    if let Some(span) = counts.phone {
         let mut s = signal("phone_number", "a phone number", 0.45, SignalKind::Spam);
         s.reason.span = Some(span);
         out.push(s);
@@ -173,7 +181,7 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Spam,
         ));
     }
-    if is_shouting(original) {
+    if counts.is_shouting() {
         out.push(signal(
             "shouting",
             "mostly capital letters",
@@ -181,7 +189,6 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Abuse,
         ));
     }
-    let counts = char_counts(original);
     if counts.longest_run >= 8 {
         out.push(signal(
             "repeated_characters",
@@ -370,29 +377,47 @@ fn looks_like_domain(word: &str) -> bool {
 /// brackets between groups: how phone numbers appear in comment spam. Returns its span in
 /// scalar values.
 pub fn phone_number(text: &str) -> Option<[usize; 2]> {
-    let (mut digits, mut start, mut end, mut in_gap) = (0, 0, 0, false);
-    for (i, c) in text.chars().enumerate() {
+    char_counts(text).phone
+}
+
+/// Follows the digits of a text for [`phone_number`], a character at a time.
+#[derive(Default)]
+struct PhoneScan {
+    digits: usize,
+    start: usize,
+    end: usize,
+    in_gap: bool,
+    found: Option<[usize; 2]>,
+}
+
+impl PhoneScan {
+    #[inline(always)]
+    fn push(&mut self, i: usize, c: char) {
         let is_digit = c.is_ascii_digit()
             || ('\u{0660}'..='\u{0669}').contains(&c)
             || ('\u{06F0}'..='\u{06F9}').contains(&c);
         if is_digit {
-            if digits == 0 {
-                start = i;
+            if self.digits == 0 {
+                self.start = i;
             }
-            digits += 1;
-            end = i + 1;
-            in_gap = false;
-        } else if digits > 0 && !in_gap && matches!(c, ' ' | '-' | '.' | '(' | ')') {
-            in_gap = true;
-        } else {
-            if digits >= 8 {
-                return Some([start, end]);
-            }
-            digits = 0;
-            in_gap = false;
+            self.digits += 1;
+            self.end = i + 1;
+            self.in_gap = false;
+        } else if self.digits > 0 && !self.in_gap && matches!(c, ' ' | '-' | '.' | '(' | ')') {
+            self.in_gap = true;
+        } else if self.digits > 0 {
+            self.finish();
+            self.digits = 0;
+            self.in_gap = false;
         }
     }
-    (digits >= 8).then_some([start, end])
+
+    /// The first run long enough is the one reported.
+    fn finish(&mut self) {
+        if self.digits >= 8 && self.found.is_none() {
+            self.found = Some([self.start, self.end]);
+        }
+    }
 }
 
 /// Words written as hashtags (`#` then a letter or digit, any script). A news comment rarely
@@ -431,41 +456,62 @@ fn is_arabic_decoration(c: char) -> bool {
     matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x0640)
 }
 
-fn is_shouting(text: &str) -> bool {
-    let (letters, upper) = text
-        .bytes()
-        .filter(u8::is_ascii_alphabetic)
-        .fold((0usize, 0usize), |(n, u), b| {
-            (n + 1, u + usize::from(b.is_ascii_uppercase()))
-        });
-    letters >= 12 && upper * 10 >= letters * 8
-}
-
 /// What the signals count character by character, counted in one pass over the text.
 struct CharCounts {
+    /// The first phone number ([`phone_number`]).
+    phone: Option<[usize; 2]>,
+    /// ASCII letters, and of them capitals.
+    letters: usize,
+    upper: usize,
     /// The longest run of one character, whitespace skipped ("a a a" is a run of three).
     longest_run: usize,
     ornaments: usize,
     emoji: usize,
 }
 
+impl CharCounts {
+    /// Mostly capital letters, over enough of them to tell.
+    fn is_shouting(&self) -> bool {
+        self.letters >= 12 && self.upper * 10 >= self.letters * 8
+    }
+}
+
 fn char_counts(text: &str) -> CharCounts {
     let mut counts = CharCounts {
+        phone: None,
+        letters: 0,
+        upper: 0,
         longest_run: 0,
         ornaments: 0,
         emoji: 0,
     };
-    let (mut run, mut prev) = (0, None);
-    for c in text.chars() {
-        counts.ornaments += usize::from(is_ornament(c));
-        counts.emoji += usize::from(is_emoji(c));
-        if c.is_whitespace() {
+    let mut phone = PhoneScan::default();
+    // `prev` starts as no character at all.
+    let (mut run, mut prev) = (0, u32::MAX);
+    for (i, c) in text.chars().enumerate() {
+        phone.push(i, c);
+        let u = c as u32;
+        // ASCII first: most of most comments, and three comparisons tell all it needs.
+        let space = if let Ok(b) = u8::try_from(u)
+            && b.is_ascii()
+        {
+            counts.letters += usize::from(b.is_ascii_alphabetic());
+            counts.upper += usize::from(b.is_ascii_uppercase());
+            matches!(b, b' ' | b'\t'..=b'\r')
+        } else {
+            counts.ornaments += usize::from(is_ornament(c));
+            counts.emoji += usize::from(is_emoji(c));
+            c.is_whitespace()
+        };
+        if space {
             continue;
         }
-        run = if Some(c) == prev { run + 1 } else { 1 };
-        prev = Some(c);
+        run = if u == prev { run + 1 } else { 1 };
+        prev = u;
         counts.longest_run = counts.longest_run.max(run);
     }
+    phone.finish();
+    counts.phone = phone.found;
     counts
 }
 
@@ -565,6 +611,29 @@ mod tests {
         assert!(codes("شاهد بالفيديو لحظة الحادث").contains(&"promotion".to_string()));
         assert!(codes("بث مباشر بدون تقطيع").contains(&"promotion".to_string()));
         assert!(!codes("نقلت القناة الخطاب على الهواء").contains(&"promotion".to_string()));
+    }
+
+    proptest::proptest! {
+        /// The one-pass counts equal each count taken on its own, the plain way.
+        #[test]
+        fn one_pass_counts_equal_the_counts_taken_one_by_one(
+            text in "([0-9٠-٩ .()\\-aA\u{2550}\u{1F602}\u{3000}\t]|[a-z]{1,3}){0,40}"
+        ) {
+            let counts = char_counts(&text);
+            let chars: Vec<char> = text.chars().collect();
+            let letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
+            let upper = text.bytes().filter(u8::is_ascii_uppercase).count();
+            let visible: Vec<char> = chars.iter().copied().filter(|c| !c.is_whitespace()).collect();
+            let longest_run = visible
+                .chunk_by(|a, b| a == b)
+                .map(<[char]>::len)
+                .max()
+                .unwrap_or(0);
+            proptest::prop_assert_eq!((counts.letters, counts.upper), (letters, upper));
+            proptest::prop_assert_eq!(counts.longest_run, longest_run);
+            proptest::prop_assert_eq!(counts.ornaments, chars.iter().filter(|&&c| is_ornament(c)).count());
+            proptest::prop_assert_eq!(counts.emoji, chars.iter().filter(|&&c| is_emoji(c)).count());
+        }
     }
 
     #[test]

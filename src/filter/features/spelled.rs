@@ -52,32 +52,35 @@ fn spelled_runs(text: &str) -> Vec<Run> {
     for (i, c) in text.char_indices() {
         match class(c) {
             Class::Letter(u) if u != DIGIT => {
-                if scan.word.is_none() {
-                    scan.word = Some((i, 0));
+                if scan.letters == 0 {
+                    scan.word_start = i;
                 }
-                if let Some((_, letters)) = &mut scan.word {
-                    *letters += 1;
-                }
+                scan.letters += 1;
                 scan.word_end = i + c.len_utf8();
             }
             Class::Ignored => {}
             _ => {
-                scan.end_word();
+                if scan.letters != 0 {
+                    scan.end_word();
+                }
                 scan.gap_len += 1;
                 scan.gap_char = c;
                 scan.gap_has_space |= c.is_whitespace();
             }
         }
     }
-    scan.end_word();
+    if scan.letters != 0 {
+        scan.end_word();
+    }
     scan.close_run();
     scan.runs
 }
 
 #[derive(Default)]
 struct Scan {
-    /// The current word's first byte and letter count.
-    word: Option<(usize, usize)>,
+    /// The current word's first byte, letters (0: between words) and end.
+    word_start: usize,
+    letters: usize,
     word_end: usize,
     /// Characters between the last word and the current one, the last of them, and whether
     /// one was a space.
@@ -97,10 +100,10 @@ struct Scan {
 
 impl Scan {
     /// A word has ended: extend the run, start one, or end it.
+    #[inline(never)]
     fn end_word(&mut self) {
-        let Some((start, letters)) = self.word.take() else {
-            return;
-        };
+        let (start, letters) = (self.word_start, self.letters);
+        self.letters = 0;
         let sep = (self.gap_len == 1 && is_spelling_separator(self.gap_char)).then_some(self.gap_char);
         // A run starts after a space or at the start of the text, never inside a word
         // ("he’s a" is not the run "s a").
