@@ -16,9 +16,9 @@ use super::features::FeatureSpec;
 /// checksum of everything before it.
 const MAGIC: &[u8; 4] = b"MJLM";
 /// Version 2 added a flags byte to the feature spec (bit 0: stems; bit 1, later: neutral
-/// words; bit 2: spelled-out words). Files without a bit score without that feature kind. Version 1 files, such as
-/// models that moderators' decisions taught before it, still load, without stems, and keep
-/// scoring as they were trained.
+/// words; bit 2, later still: spelled-out words). Files without a bit score without that
+/// feature kind. Version 1 files, such as models that moderators' decisions taught before it,
+/// still load, without stems, and keep scoring as they were trained.
 const VERSION: u16 = 2;
 const HEADER_LEN_V1: usize = 4 + 2 + 4 + 4 * 5 + 4;
 const HEADER_LEN: usize = HEADER_LEN_V1 + 1;
