@@ -373,14 +373,7 @@ fn looks_like_domain(word: &str) -> bool {
     }
 }
 
-/// A run of 8 or more digits (Arabic-Indic included), with single spaces, dashes, dots or
-/// brackets between groups: how phone numbers appear in comment spam. Returns its span in
-/// scalar values.
-pub fn phone_number(text: &str) -> Option<[usize; 2]> {
-    char_counts(text).phone
-}
-
-/// Follows the digits of a text for [`phone_number`], a character at a time.
+/// Follows the digits of a text a character at a time, for [`CharCounts::phone`].
 #[derive(Default)]
 struct PhoneScan {
     digits: usize,
@@ -457,8 +450,11 @@ fn is_arabic_decoration(c: char) -> bool {
 }
 
 /// What the signals count character by character, counted in one pass over the text.
+#[derive(Default)]
 struct CharCounts {
-    /// The first phone number ([`phone_number`]).
+    /// The first phone number, as its span in scalar values: a run of 8 or more digits
+    /// (Arabic-Indic included), with single spaces, dashes, dots or brackets between groups,
+    /// how phone numbers appear in comment spam.
     phone: Option<[usize; 2]>,
     /// ASCII letters, and of them capitals.
     letters: usize,
@@ -477,14 +473,7 @@ impl CharCounts {
 }
 
 fn char_counts(text: &str) -> CharCounts {
-    let mut counts = CharCounts {
-        phone: None,
-        letters: 0,
-        upper: 0,
-        longest_run: 0,
-        ornaments: 0,
-        emoji: 0,
-    };
+    let mut counts = CharCounts::default();
     let mut phone = PhoneScan::default();
     // `prev` starts as no character at all.
     let (mut run, mut prev) = (0, u32::MAX);
@@ -541,9 +530,12 @@ mod tests {
     fn links_phones_and_messenger_handles_are_spam_signals() {
         assert!(codes("زوروا https://x.test و www.y.test").contains(&"links".to_string()));
         assert_eq!(count_links("https://a.test b.com/x c"), 2);
-        assert_eq!(phone_number("للتواصل واتساب 0100 123 4567 الآن"), Some([15, 28]));
-        assert_eq!(phone_number("رقم ٠١٠٠١٢٣٤٥٦٧"), Some([4, 15]));
-        assert_eq!(phone_number("عام 2026 وفي 1999"), None);
+        assert_eq!(
+            char_counts("للتواصل واتساب 0100 123 4567 الآن").phone,
+            Some([15, 28])
+        );
+        assert_eq!(char_counts("رقم ٠١٠٠١٢٣٤٥٦٧").phone, Some([4, 15]));
+        assert_eq!(char_counts("عام 2026 وفي 1999").phone, None);
         assert!(codes("للتواصل واتساب 0100 123 4567").contains(&"contact_handle".to_string()));
     }
 

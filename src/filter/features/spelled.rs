@@ -134,17 +134,15 @@ impl Scan {
             self.last_opener = None;
             return;
         }
-        match sep {
-            Some(sep) if self.run_letters > 0 && self.run_sep.is_none_or(|s| s == sep) => {
+        match (sep, self.last_opener) {
+            (Some(sep), _) if self.run_letters > 0 && self.run_sep.is_none_or(|s| s == sep) => {
                 self.run_sep = Some(sep);
                 self.run_letters += 1;
             }
             // Another separator after a single letter: a run may start at that letter
             // ("و غ.ب.ي"), unless it ends one already joined.
-            Some(sep)
-                if self.run_letters > 0 && self.run_letters < MIN_LETTERS && self.last_opener.is_some() =>
-            {
-                self.run_start = self.last_opener.unwrap_or(start);
+            (Some(sep), Some(opener)) if self.run_letters > 0 && self.run_letters < MIN_LETTERS => {
+                self.run_start = opener;
                 self.run_sep = Some(sep);
                 self.run_letters = 2;
             }
