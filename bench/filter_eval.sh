@@ -29,6 +29,8 @@ echo
 echo "## Scunthorpe probe (every row clean)"
 awk -F'\t' 'NR > 1 { print $5 "\t" $6 }' "$data/scunthorpe_probe.tsv" > "$work/scunthorpe.tsv"
 "$majlis" filter eval "$work/scunthorpe.tsv" 2>/dev/null
+echo "### flagged because of the innocent word (judged again without it)"
+python3 "$root/bench/scunthorpe_cause.py" "$majlis" "$data"
 
 echo
 echo "## Offensive language, per source"
