@@ -56,6 +56,20 @@ pub fn normalize_into(original: &str, buffers: &mut Buffers) {
     let (chars, spans) = (&mut buffers.chars, &mut buffers.spans);
     chars.clear();
     spans.clear();
+    if original.is_ascii() {
+        // Most English comments: every character folds to its lower case alone, and the
+        // token pass changes nothing without a non-ASCII character. In bulk, without
+        // decoding or testing each character (the same result, tested below).
+        chars.extend(original.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        spans.extend((0..original.len()).map(|i| [i, i + 1]));
+    } else {
+        normalize_each(original, buffers);
+    }
+}
+
+/// [`normalize_into`] character by character, for any text.
+fn normalize_each(original: &str, buffers: &mut Buffers) {
+    let (chars, spans) = (&mut buffers.chars, &mut buffers.spans);
     // As many characters as bytes: only expanding folds (ligatures) can regrow them.
     chars.reserve(original.len());
     spans.reserve(original.len());
@@ -504,7 +518,20 @@ fn decancer_fold(c: char, out: &mut Vec<char>) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn ascii_in_bulk_is_ascii_character_by_character(text in "[ -~\t\n]{0,80}") {
+            let (mut bulk, mut each) = (Buffers::default(), Buffers::default());
+            normalize_into(&text, &mut bulk);
+            normalize_each(&text, &mut each);
+            prop_assert_eq!(bulk.chars, each.chars);
+            prop_assert_eq!(bulk.spans, each.spans);
+        }
+    }
 
     #[test]
     fn arabic_block_tables_agree_with_their_definitions() {
