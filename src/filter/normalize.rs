@@ -67,6 +67,18 @@ pub fn normalize_into(original: &str, buffers: &mut Buffers) {
     }
 }
 
+/// The characters [`normalize_into`] gave for `original`, as a string in `out` (cleared
+/// first). A plain ASCII text is copied in bulk and lowered (what normalizing it gave).
+pub fn collect_normalized(original: &str, chars: &[char], out: &mut String) {
+    out.clear();
+    if original.is_ascii() {
+        out.push_str(original);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(chars);
+    }
+}
+
 /// [`normalize_into`] character by character, for any text.
 fn normalize_each(original: &str, buffers: &mut Buffers) {
     let (chars, spans) = (&mut buffers.chars, &mut buffers.spans);
@@ -528,6 +540,9 @@ mod tests {
             let (mut bulk, mut each) = (Buffers::default(), Buffers::default());
             normalize_into(&text, &mut bulk);
             normalize_each(&text, &mut each);
+            let mut bulk_text = String::new();
+            collect_normalized(&text, &bulk.chars, &mut bulk_text);
+            prop_assert_eq!(bulk_text, each.chars.iter().collect::<String>());
             prop_assert_eq!(bulk.chars, each.chars);
             prop_assert_eq!(bulk.spans, each.spans);
         }

@@ -7,7 +7,7 @@
 use super::classifier::Models;
 use super::lexicon::{EntryAction, Severity};
 use super::matcher::{Hit, Matcher};
-use super::normalize::{Buffers, normalize_into};
+use super::normalize::{Buffers, collect_normalized, normalize_into};
 use super::signals::{self, Signal, SignalKind};
 use super::{Action, FilterContext, Overrides, Reason, Verdict};
 
@@ -36,10 +36,8 @@ impl Judge<'_> {
         normalize_into(text, &mut buffers.chars);
         let (chars, spans) = (&buffers.chars.chars, &buffers.chars.spans);
         let hits = self.matcher.find_normalized(text, chars, spans);
-        let normalized = &mut buffers.normalized;
-        normalized.clear();
-        normalized.extend(chars);
-        let normalized = normalized.as_str();
+        collect_normalized(text, chars, &mut buffers.normalized);
+        let normalized = buffers.normalized.as_str();
         let mut signals = signals::text_signals(text, normalized);
         signals.extend(signals::activity_signals(
             &ctx.activity,
