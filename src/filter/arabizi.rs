@@ -370,7 +370,7 @@ impl Gate {
         let signal = arabic
             || words
                 .clone()
-                .any(|(w, digits)| MARKERS.contains(w) || digits && has_arabizi_digit(w));
+                .any(|(w, digits)| is_marker(w) || digits && has_arabizi_digit(w));
         // Whether the text reads as English matters only where the signal opens the gate
         // (most Latin texts have none, and skip this second look at their words).
         let english = signal && {
@@ -438,86 +438,84 @@ pub fn consonants(key: &str) -> usize {
     key.bytes().filter(|&c| c != b'V' && c != b' ').count()
 }
 
-/// Arabizi function words: a text with one of them is read as Arabizi.
-static MARKERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    [
-        "ya",
-        "yaa",
-        "enta",
-        "enti",
-        "inta",
-        "inti",
-        "ana",
-        "howa",
-        "huwa",
-        "hiya",
-        "heya",
-        "mesh",
-        "mish",
-        "msh",
-        "mush",
-        "mafi",
-        "shu",
-        "shou",
-        "chou",
-        "ezay",
-        "izzay",
-        "leh",
-        "lesh",
-        "wallah",
-        "walla",
-        "wallahi",
-        "yalla",
-        "yallah",
-        "habibi",
-        "habibti",
-        "ibn",
-        "ebn",
-        "bint",
-        "kaman",
-        "kamen",
-        "ktir",
-        "kteer",
-        "awi",
-        "khalas",
-        "tayeb",
-        "ahla",
-        "marhaba",
-        "shukran",
-        "inshallah",
-        "mashallah",
-        "akhi",
-        "ukhti",
-        "3ala",
-        "fi",
-        "wel",
-        "bel",
-        "el",
-        "kol",
-        "kell",
-        "ento",
-        "intu",
-        "homa",
-        "hadi",
-        "hada",
-        "hadak",
-        "dyal",
-        "dial",
-        "bzaf",
-        "wach",
-        "wesh",
-        "zwin",
-        "ghir",
-        "rabi",
-        "allah",
-        "yel3an",
-        "ykhrb",
-        "tfou",
-        "tfo",
-    ]
-    .into_iter()
-    .collect()
-});
+/// Arabizi function words: a text with one of them is read as Arabizi. A `match` on the
+/// word, which the compiler turns into a switch on its length and a few compares: the gate
+/// asks this of every Latin word of every text, and most are no marker.
+fn is_marker(word: &str) -> bool {
+    matches!(
+        word,
+        "ya" | "yaa"
+            | "enta"
+            | "enti"
+            | "inta"
+            | "inti"
+            | "ana"
+            | "howa"
+            | "huwa"
+            | "hiya"
+            | "heya"
+            | "mesh"
+            | "mish"
+            | "msh"
+            | "mush"
+            | "mafi"
+            | "shu"
+            | "shou"
+            | "chou"
+            | "ezay"
+            | "izzay"
+            | "leh"
+            | "lesh"
+            | "wallah"
+            | "walla"
+            | "wallahi"
+            | "yalla"
+            | "yallah"
+            | "habibi"
+            | "habibti"
+            | "ibn"
+            | "ebn"
+            | "bint"
+            | "kaman"
+            | "kamen"
+            | "ktir"
+            | "kteer"
+            | "awi"
+            | "khalas"
+            | "tayeb"
+            | "ahla"
+            | "marhaba"
+            | "shukran"
+            | "inshallah"
+            | "mashallah"
+            | "akhi"
+            | "ukhti"
+            | "fi"
+            | "wel"
+            | "bel"
+            | "el"
+            | "kol"
+            | "kell"
+            | "ento"
+            | "intu"
+            | "homa"
+            | "hadi"
+            | "hada"
+            | "hadak"
+            | "dyal"
+            | "dial"
+            | "bzaf"
+            | "wach"
+            | "wesh"
+            | "zwin"
+            | "ghir"
+            | "rabi"
+            | "allah"
+            | "ykhrb"
+            | "tfou"
+            | "tfo"
+    )
+}
 
 /// Common English words: they make a text English, and are never read as Arabizi. Besides
 /// function words, the list holds English words whose key meets an Arabic entry.

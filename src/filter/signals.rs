@@ -318,7 +318,13 @@ pub fn count_links(text: &str) -> usize {
         .position(|&b| b == b'.' || b == b':')
     {
         let (start, end) = word_around(text, from, from + found);
-        let w = text[start..end].to_ascii_lowercase();
+        let w = &text[start..end];
+        // Lowered only when it has a capital (most words around a '.' are plain).
+        let w: std::borrow::Cow<'_, str> = if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            w.to_ascii_lowercase().into()
+        } else {
+            w.into()
+        };
         if w.contains("http://") || w.contains("https://") || w.starts_with("www.") || looks_like_domain(&w) {
             links += 1;
         }
