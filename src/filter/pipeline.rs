@@ -135,13 +135,7 @@ fn decide(text: &str, evidence: &Evidence<'_>, models: &Models, overrides: Overr
         .map(|s| s.weight)
         .fold(0.0, f32::max);
     let abuse = noisy_or([abuse_model.max(lexicon_abuse).max(signal_abuse), author]);
-    let spam = noisy_or(
-        signals
-            .iter()
-            .filter(|s| s.kind == SignalKind::Spam)
-            .map(|s| s.weight)
-            .chain([spam_model, author]),
-    );
+    let spam = noisy_or(spam_signals.iter().copied().chain([spam_model, author]));
 
     let mut reasons: Vec<Reason> = hits.iter().map(hit_reason).collect();
     reasons.extend(signals.iter().map(|s| s.reason.clone()));
