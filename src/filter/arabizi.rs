@@ -365,12 +365,14 @@ impl Gate {
     /// tokenizer knows, and most words have none); `arabic` whether the text also has Arabic
     /// words.
     pub fn new<'a>(latin: impl Iterator<Item = (&'a str, bool)> + Clone, arabic: bool) -> Gate {
-        let words = latin.filter(|(w, _)| w.len() > 1 && !PLACEHOLDERS.contains(w));
-        // Once the signal is seen, the rest of the words need not be looked up.
+        // Once the signal is seen, the rest of the words need not be looked up. No
+        // placeholder is a marker or has a digit, so the placeholders (seven compares a
+        // word) need not be set aside for this look, only for the count of English words.
         let signal = arabic
-            || words
+            || latin
                 .clone()
-                .any(|(w, digits)| is_marker(w) || digits && has_arabizi_digit(w));
+                .any(|(w, digits)| w.len() > 1 && (is_marker(w) || digits && has_arabizi_digit(w)));
+        let words = latin.filter(|(w, _)| w.len() > 1 && !PLACEHOLDERS.contains(w));
         // Whether the text reads as English matters only where the signal opens the gate
         // (most Latin texts have none, and skip this second look at their words).
         let english = signal && {
@@ -540,3 +542,19 @@ static ENGLISH: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     .into_iter()
     .collect()
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The gate looks for its signal among all the words, placeholders included.
+    #[test]
+    fn no_placeholder_opens_the_gate() {
+        for word in PLACEHOLDERS {
+            assert!(!is_marker(word) && !has_arabizi_digit(word), "{word}");
+        }
+        // And a placeholder still counts for nothing among the English words.
+        let text = [("user", false), ("url", false), ("ya", false)];
+        assert!(!Gate::new(text.into_iter(), false).english);
+    }
+}

@@ -50,7 +50,7 @@ impl Judge<'_> {
             signals: &signals,
             abuse_model: scores.abuse,
             spam_model: scores.spam,
-            words: word_count(chars),
+            words: word_count(normalized, chars),
         };
         decide(text, &evidence, self.models, ctx.overrides)
     }
@@ -71,8 +71,23 @@ thread_local! {
     static NORMALIZED: std::cell::RefCell<Normalization> = std::cell::RefCell::default();
 }
 
-/// `normalized.split_whitespace().count()`, on the characters already at hand.
-fn word_count(chars: &[char]) -> usize {
+/// `normalized.split_whitespace().count()`, on the characters already at hand (`chars`
+/// are `normalized`'s). An ASCII text is counted over its bytes in a loop without branches,
+/// which the compiler vectorizes: counted character by character, this was 3% of the
+/// English pipeline's time.
+fn word_count(normalized: &str, chars: &[char]) -> usize {
+    if normalized.is_ascii() {
+        // `char::is_whitespace` in ASCII: tab, line feed, vertical tab, form feed, carriage
+        // return and space.
+        let space = |b: u8| b == b' ' || b.wrapping_sub(b'\t') < 5;
+        let b = normalized.as_bytes();
+        let first = b.first().is_some_and(|&c| !space(c));
+        let starts: usize = b
+            .windows(2)
+            .map(|w| usize::from(space(w[0]) & !space(w[1])))
+            .sum();
+        return usize::from(first) + starts;
+    }
     let mut after_space = true;
     let mut words = 0;
     for c in chars {
@@ -303,9 +318,32 @@ mod tests {
 
     #[test]
     fn word_count_counts_as_split_whitespace_does() {
-        for text in ["", " ", "a", " a  b\u{3000}ج\n", "يا\u{a0}كلب ", "a\u{200b}b"] {
+        let ascii = (0u8..0x80).map(char::from).collect::<String>();
+        for text in [
+            "",
+            " ",
+            "a",
+            " a  b\u{3000}ج\n",
+            "يا\u{a0}كلب ",
+            "a\u{200b}b",
+            "a\tb\x0bc\x0cd\re\n",
+            &ascii,
+        ] {
             let chars: Vec<char> = text.chars().collect();
-            assert_eq!(word_count(&chars), text.split_whitespace().count(), "{text:?}");
+            assert_eq!(
+                word_count(text, &chars),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte count of an ASCII text is the character count.
+        #[test]
+        fn the_ascii_word_count_is_split_whitespace(text in "[a \t\n\x0b\x0c\r\x1f!-]{0,60}") {
+            let chars: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(word_count(&text, &chars), text.split_whitespace().count());
         }
     }
 }

@@ -46,16 +46,43 @@ struct Run {
 
 /// Whether an ASCII text has two single letters one separator apart (`x a.b`, `a-b`), which
 /// every run starts with: in ASCII, a letter is `[A-Za-z]` and anything else is between words.
+///
+/// Every comment goes through this, so it first looks for the cheap half of the pattern (a
+/// letter between two equal bytes) over blocks of bytes without branching, which the compiler
+/// turns into vector compares; only a block with such a letter is checked exactly. Measured
+/// 6% of the English pipeline's time as a byte-by-byte loop.
 fn ascii_may_have_run(b: &[u8]) -> bool {
+    const BLOCK: usize = 32;
+    // Positions p with p - 1 and p + 2 inside the text.
+    let end = b.len().saturating_sub(2);
+    let mut start = 1;
+    while start + BLOCK <= end {
+        let Ok(window) = <&[u8; BLOCK + 2]>::try_from(&b[start..start + BLOCK + 2]) else {
+            break;
+        };
+        let mut candidate = 0u8;
+        for i in 0..BLOCK {
+            let letter = (window[i + 1] | 0x20).wrapping_sub(b'a') < 26;
+            candidate |= u8::from(window[i] == window[i + 2]) & u8::from(letter);
+        }
+        if candidate != 0 && (start..start + BLOCK).any(|p| ascii_run_at(b, p)) {
+            return true;
+        }
+        start += BLOCK;
+    }
+    (start..end).any(|p| ascii_run_at(b, p))
+}
+
+/// Whether `b[p]` is a separator between two letters: `b[p - 1]` a letter that starts
+/// its word, `b[p + 1]` a letter, and `b[p + 2]` the same separator again.
+fn ascii_run_at(b: &[u8], p: usize) -> bool {
     let letter = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphabetic);
-    (1..b.len()).any(|p| {
-        let sep = b[p];
-        is_spelling_separator(char::from(sep))
-            && b.get(p + 2) == Some(&sep)
-            && letter(p + 1)
-            && letter(p - 1)
-            && (p < 2 || !letter(p - 2))
-    })
+    let sep = b[p];
+    is_spelling_separator(char::from(sep))
+        && b.get(p + 2) == Some(&sep)
+        && letter(p + 1)
+        && letter(p - 1)
+        && (p < 2 || !letter(p - 2))
 }
 
 fn is_spelling_separator(c: char) -> bool {
@@ -185,6 +212,14 @@ mod tests {
             if !spelled_runs(&text).is_empty() {
                 prop_assert!(ascii_may_have_run(text.as_bytes()));
             }
+        }
+
+        /// The block test agrees with the exact test at every position.
+        #[test]
+        fn the_block_test_is_the_exact_test(text in "[a-cA ._,-]{0,80}") {
+            let b = text.as_bytes();
+            let exact = (1..b.len().saturating_sub(2)).any(|p| ascii_run_at(b, p));
+            prop_assert_eq!(ascii_may_have_run(b), exact);
         }
 
         /// Any text: no panic, and the joined text is the text with some separators removed.
