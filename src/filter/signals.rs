@@ -433,11 +433,7 @@ impl PhoneScan {
 /// Words written as hashtags (`#` then a letter or digit, any script). A news comment rarely
 /// has more than one or two; spam rides trending tags by stuffing several.
 pub fn count_hashtags(text: &str) -> usize {
-    // Most comments have no '#': skip splitting them into words.
-    if !text.contains('#') {
-        return 0;
-    }
-    text.split_whitespace()
+    words_with_hash(text)
         .filter(|w| {
             let mut c = w
                 .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#')
@@ -451,15 +447,25 @@ pub fn count_hashtags(text: &str) -> usize {
 /// tag they type; bots riding a trending tag do, so that each post's tag differs and
 /// duplicate and rate limits miss it. Read on the original text: normalization strips marks.
 fn count_decorated_hashtags(text: &str) -> usize {
-    if !text.contains('#') {
-        return 0;
-    }
-    text.split_whitespace()
+    words_with_hash(text)
         .filter(|w| {
             let tag = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#');
             tag.starts_with('#') && tag.chars().any(is_arabic_decoration)
         })
         .count()
+}
+
+/// The whitespace-separated words (as `split_whitespace` cuts them) that hold a `#`, found
+/// by a byte search for it rather than by splitting the whole text: most comments have none,
+/// and those with tags have few.
+fn words_with_hash(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let found = text.as_bytes()[from..].iter().position(|&b| b == b'#')?;
+        let (start, end) = word_around(text, from, from + found);
+        from = end;
+        Some(&text[start..end])
+    })
 }
 
 fn is_arabic_decoration(c: char) -> bool {
@@ -677,6 +683,15 @@ mod tests {
             proptest::prop_assert_eq!(counts.longest_run, longest_run);
             proptest::prop_assert_eq!(counts.ornaments, chars.iter().filter(|&&c| is_ornament(c)).count());
             proptest::prop_assert_eq!(counts.emoji, chars.iter().filter(|&&c| is_emoji(c)).count());
+        }
+
+        /// The words found through their `#` are the words that hold one.
+        #[test]
+        fn words_with_a_hash_are_the_words_split_on_whitespace_that_hold_one(
+            text in "([a#1 .ـ\u{64e}é\u{3000}\u{a0}	]|#[a-zب]{1,3}){0,30}"
+        ) {
+            let by_words: Vec<&str> = text.split_whitespace().filter(|w| w.contains('#')).collect();
+            proptest::prop_assert_eq!(words_with_hash(&text).collect::<Vec<_>>(), by_words);
         }
 
         /// The bytewise counts of a plain ASCII text are those of the general path.

@@ -16,9 +16,9 @@ const MIN_LETTERS: usize = 3;
 /// one and the same separator character (a space, `.`, `-`, `_`, `*`, `+`, `/`, `|` or a
 /// comma). Digits never count as letters, so spaced phone numbers stay as they are.
 pub fn join_spelled_out(text: &str) -> Cow<'_, str> {
-    // Most texts are plain ASCII and can hold no run: a byte test says so much faster than
-    // the scan below, which every character of every comment would otherwise go through.
-    if text.is_ascii() && !ascii_may_have_run(text.as_bytes()) {
+    // Nearly every text can hold no run: a byte test says so much faster than the scan
+    // below, which every character of every comment would otherwise go through.
+    if !may_have_run(text) {
         return Cow::Borrowed(text);
     }
     let runs = spelled_runs(text);
@@ -42,6 +42,53 @@ struct Run {
     start: usize,
     end: usize,
     sep: char,
+}
+
+/// Whether `text` may hold a run (false only where [`spelled_runs`] finds none).
+fn may_have_run(text: &str) -> bool {
+    let b = text.as_bytes();
+    if text.is_ascii() {
+        return ascii_may_have_run(b);
+    }
+    // A text with the Arabic comma, the one separator outside ASCII, goes to the scan. In
+    // the others, every separator is one byte: look around each.
+    text.contains('،')
+        || (0..b.len()).any(|p| b[p] < 0x80 && is_spelling_separator(char::from(b[p])) && run_may_cross(b, p))
+}
+
+/// Whether the separator `b[p]` may stand between two single letters of a run, in a text
+/// with other characters than ASCII. Any such character may be a letter or a mark that the
+/// scan skips, so the test passes wherever one could complete the pattern: a letter (with
+/// marks) and the same separator after, a letter (with marks) that starts its word before.
+fn run_may_cross(b: &[u8], p: usize) -> bool {
+    let forward = |mut j: usize| {
+        while b.get(j).is_some_and(|c| !c.is_ascii()) {
+            j += 1;
+        }
+        j
+    };
+    let backward = |mut k: usize| {
+        while k > 0 && !b[k - 1].is_ascii() {
+            k -= 1;
+        }
+        k
+    };
+    // After: one letter at most, with non-ASCII around it, then the separator again.
+    let mut j = forward(p + 1);
+    if b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+        j = forward(j + 1);
+    }
+    if j == p + 1 || b.get(j) != Some(&b[p]) {
+        return false;
+    }
+    // Before: a single letter, or characters that may be one.
+    let k = backward(p);
+    if k > 0 && b[k - 1].is_ascii_alphabetic() {
+        let before = backward(k - 1);
+        before < k - 1 || before == 0 || !b[before - 1].is_ascii_alphabetic()
+    } else {
+        k < p
+    }
 }
 
 /// Whether an ASCII text has two single letters one separator apart (`x a.b`, `a-b`), which
@@ -220,6 +267,14 @@ mod tests {
             let b = text.as_bytes();
             let exact = (1..b.len().saturating_sub(2)).any(|p| ascii_run_at(b, p));
             prop_assert_eq!(ascii_may_have_run(b), exact);
+        }
+
+        /// Nor does the test for any text, with letters, marks and symbols outside ASCII.
+        #[test]
+        fn the_general_test_misses_no_run(text in "([ab1 ._,،-]|غ|ب|ـ|\u{64e}|\u{200b}|é|😀){0,40}") {
+            if !spelled_runs(&text).is_empty() {
+                prop_assert!(may_have_run(&text));
+            }
         }
 
         /// Any text: no panic, and the joined text is the text with some separators removed.
