@@ -339,7 +339,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The byte count of an ASCII text is the character count.
+        /// The byte path counts an ASCII text's words as `split_whitespace` does.
         #[test]
         fn the_ascii_word_count_is_split_whitespace(text in "[a \t\n\x0b\x0c\r\x1f!-]{0,60}") {
             let chars: Vec<char> = text.chars().collect();

@@ -269,7 +269,8 @@ mod tests {
             prop_assert_eq!(ascii_may_have_run(b), exact);
         }
 
-        /// Nor does the test for any text, with letters, marks and symbols outside ASCII.
+        /// The test for any text never says "no run" where the scan finds one either, with
+        /// letters, marks and symbols outside ASCII.
         #[test]
         fn the_general_test_misses_no_run(text in "([ab1 ._,،-]|غ|ب|ـ|\u{64e}|\u{200b}|é|😀){0,40}") {
             if !spelled_runs(&text).is_empty() {
