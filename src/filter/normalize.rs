@@ -67,6 +67,12 @@ pub fn normalize_into(original: &str, buffers: &mut Buffers) {
     }
 }
 
+/// `char::is_whitespace` of an ASCII byte: tab, line feed, vertical tab, form feed,
+/// carriage return and space (`u8::is_ascii_whitespace` leaves out the vertical tab).
+pub const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
 /// The characters [`normalize_into`] gave for `original`, as a string in `out` (cleared
 /// first). A plain ASCII text is copied in bulk and lowered (what normalizing it gave).
 pub fn collect_normalized(original: &str, chars: &[char], out: &mut String) {
@@ -545,6 +551,13 @@ mod tests {
             prop_assert_eq!(bulk_text, each.chars.iter().collect::<String>());
             prop_assert_eq!(bulk.chars, each.chars);
             prop_assert_eq!(bulk.spans, each.spans);
+        }
+    }
+
+    #[test]
+    fn ascii_space_is_char_whitespace() {
+        for b in 0..0x80u8 {
+            assert_eq!(is_ascii_space(b), char::from(b).is_whitespace(), "{b}");
         }
     }
 

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 
 use super::Reason;
+use super::normalize::is_ascii_space;
 
 /// A reason and how strongly it suggests spam or abuse (0 to 1).
 #[derive(Debug, Clone, PartialEq)]
@@ -320,28 +321,32 @@ fn signal(code: &str, detail: &str, weight: f32, kind: SignalKind) -> Signal {
 
 pub fn count_links(text: &str) -> usize {
     // Every test below needs a '.' or a ':' (http://, www., a domain), so only the words
-    // around one are looked at, found by a byte search (both are ASCII, so a byte equal to
-    // them is them) instead of splitting the whole text on whitespace.
-    let mut links = 0;
+    // holding one are looked at.
+    words_holding(text, |b| b == b'.' || b == b':')
+        .filter(|w| {
+            // Lowered only when it has a capital (most words around a '.' are plain).
+            let w: std::borrow::Cow<'_, str> = if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                w.to_ascii_lowercase().into()
+            } else {
+                (*w).into()
+            };
+            w.contains("http://") || w.contains("https://") || w.starts_with("www.") || looks_like_domain(&w)
+        })
+        .count()
+}
+
+/// The whitespace-separated words (as `split_whitespace` cuts them) that hold an ASCII byte
+/// `wanted` accepts, each once, found by a byte search rather than by splitting the whole
+/// text: most comments have no link and no tag, and those that do have few. (An ASCII byte
+/// of UTF-8 is always its character.)
+fn words_holding(text: &str, wanted: impl Fn(u8) -> bool) -> impl Iterator<Item = &str> {
     let mut from = 0;
-    while let Some(found) = text.as_bytes()[from..]
-        .iter()
-        .position(|&b| b == b'.' || b == b':')
-    {
+    std::iter::from_fn(move || {
+        let found = text.as_bytes()[from..].iter().position(|&b| wanted(b))?;
         let (start, end) = word_around(text, from, from + found);
-        let w = &text[start..end];
-        // Lowered only when it has a capital (most words around a '.' are plain).
-        let w: std::borrow::Cow<'_, str> = if w.bytes().any(|b| b.is_ascii_uppercase()) {
-            w.to_ascii_lowercase().into()
-        } else {
-            w.into()
-        };
-        if w.contains("http://") || w.contains("https://") || w.starts_with("www.") || looks_like_domain(&w) {
-            links += 1;
-        }
         from = end;
-    }
-    links
+        Some(&text[start..end])
+    })
 }
 
 /// The bytes `[start, end)` of the whitespace-separated word (as `split_whitespace` cuts
@@ -433,7 +438,7 @@ impl PhoneScan {
 /// Words written as hashtags (`#` then a letter or digit, any script). A news comment rarely
 /// has more than one or two; spam rides trending tags by stuffing several.
 pub fn count_hashtags(text: &str) -> usize {
-    words_with_hash(text)
+    words_holding(text, |b| b == b'#')
         .filter(|w| {
             let mut c = w
                 .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#')
@@ -447,25 +452,12 @@ pub fn count_hashtags(text: &str) -> usize {
 /// tag they type; bots riding a trending tag do, so that each post's tag differs and
 /// duplicate and rate limits miss it. Read on the original text: normalization strips marks.
 fn count_decorated_hashtags(text: &str) -> usize {
-    words_with_hash(text)
+    words_holding(text, |b| b == b'#')
         .filter(|w| {
             let tag = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#');
             tag.starts_with('#') && tag.chars().any(is_arabic_decoration)
         })
         .count()
-}
-
-/// The whitespace-separated words (as `split_whitespace` cuts them) that hold a `#`, found
-/// by a byte search for it rather than by splitting the whole text: most comments have none,
-/// and those with tags have few.
-fn words_with_hash(text: &str) -> impl Iterator<Item = &str> {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let found = text.as_bytes()[from..].iter().position(|&b| b == b'#')?;
-        let (start, end) = word_around(text, from, from + found);
-        from = end;
-        Some(&text[start..end])
-    })
 }
 
 fn is_arabic_decoration(c: char) -> bool {
@@ -513,7 +505,7 @@ fn ascii_char_counts(b: &[u8]) -> CharCounts {
         ..CharCounts::default()
     };
     let (mut run, mut prev) = (0, None);
-    for &c in b.iter().filter(|c| !matches!(c, b' ' | b'\t'..=b'\r')) {
+    for &c in b.iter().filter(|c| !is_ascii_space(**c)) {
         run = if prev == Some(c) { run + 1 } else { 1 };
         prev = Some(c);
         counts.longest_run = counts.longest_run.max(run);
@@ -544,7 +536,7 @@ fn each_char_counts(text: &str) -> CharCounts {
         {
             counts.letters += usize::from(b.is_ascii_alphabetic());
             counts.upper += usize::from(b.is_ascii_uppercase());
-            matches!(b, b' ' | b'\t'..=b'\r')
+            is_ascii_space(b)
         } else {
             counts.ornaments += usize::from(is_ornament(c));
             counts.emoji += usize::from(is_emoji(c));
@@ -691,7 +683,7 @@ mod tests {
             text in "([a#1 .ـ\u{64e}é\u{3000}\u{a0}\t]|#[a-zب]{1,3}){0,30}"
         ) {
             let by_words: Vec<&str> = text.split_whitespace().filter(|w| w.contains('#')).collect();
-            proptest::prop_assert_eq!(words_with_hash(&text).collect::<Vec<_>>(), by_words);
+            proptest::prop_assert_eq!(words_holding(&text, |b| b == b'#').collect::<Vec<_>>(), by_words);
         }
 
         /// The bytewise counts of a plain ASCII text are those of the general path.
