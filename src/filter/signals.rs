@@ -175,7 +175,7 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Spam,
         ));
     }
-    let tags = count_hashtags(original);
+    let HashtagCounts { tags, decorated } = hashtag_counts(original);
     if tags >= 3 {
         out.push(signal(
             "hashtags",
@@ -184,7 +184,6 @@ pub fn text_signals(original: &str, normalized: &str) -> Vec<Signal> {
             SignalKind::Spam,
         ));
     }
-    let decorated = count_decorated_hashtags(original);
     if decorated > 0 {
         out.push(signal(
             "decorated_hashtag",
@@ -438,26 +437,33 @@ impl PhoneScan {
 /// Words written as hashtags (`#` then a letter or digit, any script). A news comment rarely
 /// has more than one or two; spam rides trending tags by stuffing several.
 pub fn count_hashtags(text: &str) -> usize {
-    words_holding(text, |b| b == b'#')
-        .filter(|w| {
-            let mut c = w
-                .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#')
-                .chars();
-            c.next() == Some('#') && c.next().is_some_and(char::is_alphanumeric)
-        })
-        .count()
+    hashtag_counts(text).tags
 }
 
-/// Hashtags whose letters carry vowel marks or tatweel (#الاهلُي_الهلالِ). Nobody vowels a
-/// tag they type; bots riding a trending tag do, so that each post's tag differs and
-/// duplicate and rate limits miss it. Read on the original text: normalization strips marks.
-fn count_decorated_hashtags(text: &str) -> usize {
-    words_holding(text, |b| b == b'#')
-        .filter(|w| {
-            let tag = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#');
-            tag.starts_with('#') && tag.chars().any(is_arabic_decoration)
-        })
-        .count()
+/// The hashtags of a text, and of them the decorated ones, counted over the words that hold a
+/// `#` in one pass.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct HashtagCounts {
+    /// Words written as hashtags: `#` then a letter or digit.
+    tags: usize,
+    /// Tags whose letters carry vowel marks or tatweel (#الاهلُي_الهلالِ). Nobody vowels a
+    /// tag they type; bots riding a trending tag do, so that each post's tag differs and
+    /// duplicate and rate limits miss it. Read on the original text: normalization strips
+    /// marks.
+    decorated: usize,
+}
+
+fn hashtag_counts(text: &str) -> HashtagCounts {
+    let mut counts = HashtagCounts::default();
+    for word in words_holding(text, |b| b == b'#') {
+        let tag = word.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#');
+        let Some(after) = tag.strip_prefix('#') else {
+            continue;
+        };
+        counts.tags += usize::from(after.chars().next().is_some_and(char::is_alphanumeric));
+        counts.decorated += usize::from(tag.chars().any(is_arabic_decoration));
+    }
+    counts
 }
 
 fn is_arabic_decoration(c: char) -> bool {
