@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use super::features::FeatureSpec;
+use super::features::{FeatureSpec, Sink};
 
 /// File format: magic, then a little-endian header, the weights as `i16`, and an FNV-1a
 /// checksum of everything before it.
@@ -176,9 +176,10 @@ impl Model {
 
     /// The linear score before the sigmoid.
     pub fn margin(&self, normalized_text: &str) -> f32 {
-        let mut sum = 0i64;
-        let n = self.spec.for_each(normalized_text, |b| sum += self.weight(b));
-        self.finish(sum, n)
+        let mut sums = Sums::new(|b| [self.weight(b), 0], [self.spec.neutral, false]);
+        let (all, neutral) = self.spec.walk(normalized_text, self.spec.neutral, &mut sums);
+        let n = if self.spec.neutral { all - neutral } else { all };
+        self.finish(sums.total[0], n)
     }
 
     #[inline(always)]
@@ -382,27 +383,69 @@ impl Models {
                 spam: s.score(normalized_text),
             };
         }
-        let (mut sum_a, mut sum_s) = (0i64, 0i64);
         let (skip_a, skip_s) = (a.spec.neutral, s.spec.neutral);
         let find_neutral = skip_a || skip_s;
-        let (all, neutral) = match (&a.weights, &s.weights) {
+        let skip = [skip_a, skip_s];
+        let ([sum_a, sum_s], (all, neutral)) = match (&a.weights, &s.weights) {
             (Weights::Lane(table, 0), Weights::Lane(other, 1)) if Arc::ptr_eq(table, other) => {
-                a.spec.walk(normalized_text, find_neutral, |b, neutral| {
-                    let [wa, ws] = table.get(b).copied().unwrap_or([0, 0]);
-                    sum_a += if neutral && skip_a { 0 } else { i64::from(wa) };
-                    sum_s += if neutral && skip_s { 0 } else { i64::from(ws) };
-                })
+                let mut sums = Sums::new(
+                    |b| table.get(b).map_or([0, 0], |&[wa, ws]| [wa.into(), ws.into()]),
+                    skip,
+                );
+                let counts = a.spec.walk(normalized_text, find_neutral, &mut sums);
+                (sums.total, counts)
             }
-            _ => a.spec.walk(normalized_text, find_neutral, |b, neutral| {
-                sum_a += if neutral && skip_a { 0 } else { a.weight(b) };
-                sum_s += if neutral && skip_s { 0 } else { s.weight(b) };
-            }),
+            _ => {
+                let mut sums = Sums::new(|b| [a.weight(b), s.weight(b)], skip);
+                let counts = a.spec.walk(normalized_text, find_neutral, &mut sums);
+                (sums.total, counts)
+            }
         };
         let read = |skip: bool| if skip { all - neutral } else { all };
         Scores {
             abuse: sigmoid(a.finish(sum_a, read(skip_a))),
             spam: sigmoid(s.finish(sum_s, read(skip_s))),
         }
+    }
+}
+
+/// Two sums of feature weights (`weights` gives a bucket's pair), each leaving out the
+/// features of neutral words when its `skip` says so. Weights are added as they come into
+/// the current group's sums, which are kept or dropped when the walk settles the group.
+struct Sums<W> {
+    weights: W,
+    skip: [bool; 2],
+    group: [i64; 2],
+    total: [i64; 2],
+}
+
+impl<W: Fn(usize) -> [i64; 2]> Sums<W> {
+    fn new(weights: W, skip: [bool; 2]) -> Self {
+        Sums {
+            weights,
+            skip,
+            group: [0; 2],
+            total: [0; 2],
+        }
+    }
+}
+
+impl<W: Fn(usize) -> [i64; 2]> Sink for Sums<W> {
+    #[inline(always)]
+    fn feature(&mut self, bucket: usize) {
+        let [a, s] = (self.weights)(bucket);
+        self.group[0] += a;
+        self.group[1] += s;
+    }
+
+    #[inline(always)]
+    fn settle(&mut self, neutral: bool) {
+        for k in 0..2 {
+            if !(neutral && self.skip[k]) {
+                self.total[k] += self.group[k];
+            }
+        }
+        self.group = [0; 2];
     }
 }
 

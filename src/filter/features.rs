@@ -27,9 +27,6 @@ const RING: usize = 8;
 /// Longest word whose stem is taken; longer words (rare in Arabic) give none. Neutral words
 /// are no longer either.
 const STEM_WORD: usize = 16;
-/// Features of one word held back until the word ends, in case it is neutral: a word of
-/// `STEM_WORD` letters and its two boundary marks give at most this many character n-grams.
-const HELD: usize = (STEM_WORD + 2) * MAX_CHAR_N;
 
 pub mod neutral;
 pub mod spelled;
@@ -92,13 +89,15 @@ impl FeatureSpec {
     }
 
     /// Calls `emit` with the bucket of every feature of `text`, repeats included (a feature
-    /// seen twice counts twice). Returns the number of calls.
-    pub fn for_each(&self, text: &str, mut emit: impl FnMut(usize)) -> usize {
-        let (all, neutral) = self.walk(text, self.neutral, |b, skip| {
-            if !skip {
-                emit(b);
-            }
-        });
+    /// seen twice counts twice), leaving out those of neutral words when `self.neutral`.
+    /// Returns the number of calls.
+    pub fn for_each(&self, text: &str, emit: impl FnMut(usize)) -> usize {
+        let mut sink = Buffered {
+            held: Vec::with_capacity(GROUP),
+            skip_neutral: self.neutral,
+            emit,
+        };
+        let (all, neutral) = self.walk(text, self.neutral, &mut sink);
         all - neutral
     }
 
@@ -111,10 +110,10 @@ impl FeatureSpec {
         } == *other
     }
 
-    /// Calls `emit(bucket, neutral)` for every feature of `text`, whatever `self.neutral`
-    /// says: `neutral` tells whether the feature is of a neutral word or a bigram with one
-    /// (always false unless `find_neutral`). Returns the counts of features and of neutral ones.
-    pub fn walk(&self, text: &str, find_neutral: bool, mut emit: impl FnMut(usize, bool)) -> (usize, usize) {
+    /// Gives `sink` every feature of `text`, whatever `self.neutral` says, and tells it which
+    /// are of a neutral word or of a bigram with one (none unless `find_neutral`). Returns the
+    /// counts of features and of neutral ones.
+    pub fn walk(&self, text: &str, find_neutral: bool, sink: &mut impl Sink) -> (usize, usize) {
         let joined;
         let text = if self.spelled {
             joined = spelled::join_spelled_out(text);
@@ -125,19 +124,57 @@ impl FeatureSpec {
         let mut walker = Walker::new(*self, find_neutral);
         for c in text.chars() {
             match class(c) {
-                Class::Letter(u) => walker.letter(u, &mut emit),
-                Class::Separator => walker.end_word(&mut emit),
+                Class::Letter(u) => walker.letter(u, sink),
+                Class::Separator => walker.end_word(sink),
                 Class::Symbol(u) => {
                     // An emoji or a symbol is a word of its own: "😂😂" is two words.
-                    walker.end_word(&mut emit);
-                    walker.letter(u, &mut emit);
-                    walker.end_word(&mut emit);
+                    walker.end_word(sink);
+                    walker.letter(u, sink);
+                    walker.end_word(sink);
                 }
                 Class::Ignored => {}
             }
         }
-        walker.end_word(&mut emit);
+        walker.end_word(sink);
         (walker.count, walker.neutral_count)
+    }
+}
+
+/// What [`FeatureSpec::walk`] gives its features to.
+///
+/// Whether a word is neutral is known only when it ends, after its character n-grams. So
+/// features come one by one, and after each group of them (a word's, a bigram's) `settle`
+/// says whether the group is neutral: a scorer adds each weight as it comes into a sum for
+/// the group, then keeps or drops that sum, rather than holding the buckets back. A group
+/// has at most [`GROUP`] features.
+pub trait Sink {
+    fn feature(&mut self, bucket: usize);
+    /// The features given since the last call are of a neutral word (or not).
+    fn settle(&mut self, neutral: bool);
+}
+
+/// Most features between two `settle`s: a word of `STEM_WORD` letters with its boundary
+/// marks, its unigram and its stem (a longer word is settled letter by letter).
+pub const GROUP: usize = (STEM_WORD + 2) * MAX_CHAR_N + 2;
+
+/// Holds each group back and passes its buckets on unless it is neutral and skipped: for
+/// a caller that needs the buckets themselves, in order (training).
+struct Buffered<F> {
+    held: Vec<usize>,
+    skip_neutral: bool,
+    emit: F,
+}
+
+impl<F: FnMut(usize)> Sink for Buffered<F> {
+    fn feature(&mut self, bucket: usize) {
+        self.held.push(bucket);
+    }
+
+    fn settle(&mut self, neutral: bool) {
+        if !(neutral && self.skip_neutral) {
+            self.held.iter().for_each(|&b| (self.emit)(b));
+        }
+        self.held.clear();
     }
 }
 
@@ -214,6 +251,8 @@ struct Walker {
     count: usize,
     /// Of which of neutral words.
     neutral_count: usize,
+    /// Features given since the sink's last `settle`.
+    group: usize,
     /// The current word's first letters, for its stem.
     letters: [u32; STEM_WORD],
     /// Letters in the current word (may exceed `STEM_WORD`).
@@ -222,14 +261,8 @@ struct Walker {
     arabic: bool,
     /// Whether to look for neutral words.
     find_neutral: bool,
-    /// Whether the features being emitted are of a neutral word.
-    in_neutral: bool,
     /// Whether the previous word was neutral (a bigram with it is neutral too).
     prev_neutral: bool,
-    /// Whether the current word's features are being held back (it may still be neutral).
-    holding: bool,
-    held: [u32; HELD],
-    held_len: usize,
 }
 
 impl Walker {
@@ -244,15 +277,12 @@ impl Walker {
             prev_word: None,
             count: 0,
             neutral_count: 0,
+            group: 0,
             letters: [0; STEM_WORD],
             len: 0,
             arabic: true,
             find_neutral,
-            in_neutral: false,
             prev_neutral: false,
-            holding: false,
-            held: [0; HELD],
-            held_len: 0,
         }
     }
 
@@ -262,66 +292,62 @@ impl Walker {
     }
 
     #[inline(always)]
-    fn letter(&mut self, u: u32, emit: &mut impl FnMut(usize, bool)) {
+    fn letter(&mut self, u: u32, sink: &mut impl Sink) {
         if !self.in_word {
             self.in_word = true;
             self.word_hash = SEED_WORD;
             self.pushed = 0;
             self.len = 0;
             self.arabic = true;
-            self.holding = self.find_neutral;
-            self.held_len = 0;
-            self.push_char(BOUNDARY, emit);
+            self.push_char(BOUNDARY, sink);
         }
         if let Some(slot) = self.letters.get_mut(self.len) {
             *slot = u;
-        } else if self.holding {
-            // Too long to be neutral.
-            self.release(emit);
         }
         self.len += 1;
         self.arabic &= stem::is_arabic_letter(u);
         self.word_hash = fnv_step(self.word_hash, u);
-        self.push_char(u, emit);
+        self.push_char(u, sink);
+        if self.len > STEM_WORD {
+            // Too long to be neutral: settled as it goes, so a group stays small.
+            self.settle(false, sink);
+        }
     }
 
     #[inline(always)]
-    fn end_word(&mut self, emit: &mut impl FnMut(usize, bool)) {
+    fn end_word(&mut self, sink: &mut impl Sink) {
         if !self.in_word {
             return;
         }
         self.in_word = false;
-        self.push_char(BOUNDARY, emit);
-        let stem = (self.arabic && self.len <= STEM_WORD && (self.spec.stems || self.holding))
-            .then(|| self.stem_hash());
-        let neutral = self.holding
+        self.push_char(BOUNDARY, sink);
+        let short = self.len <= STEM_WORD;
+        let holding = self.find_neutral && short;
+        let stem = (self.arabic && short && (self.spec.stems || holding)).then(|| self.stem_hash());
+        let neutral = holding
             && (neutral::is_neutral(self.word_hash)
                 || stem.is_some_and(|(_, as_word)| neutral::is_neutral(as_word)));
-        self.in_neutral = neutral;
-        if self.holding {
-            self.release(emit);
-        }
         if self.spec.word_max >= 1 {
             let b = self.bucket(self.word_hash);
-            self.emit(b, emit);
+            self.feature(b, sink);
             if self.spec.stems
                 && let Some((h, _)) = stem
             {
                 let b = self.bucket(h);
-                self.emit(b, emit);
+                self.feature(b, sink);
             }
         }
+        self.settle(neutral, sink);
         if self.spec.word_max >= 2
             && let Some(prev) = self.prev_word
         {
             let h = fnv_step(fnv_step(SEED_BIGRAM, prev), self.word_hash);
             let b = self.bucket(h);
-            self.in_neutral = neutral || self.prev_neutral;
-            self.emit(b, emit);
+            self.feature(b, sink);
+            self.settle(neutral || self.prev_neutral, sink);
         }
         self.prev_word = Some(self.word_hash);
         self.prev_neutral = neutral;
-        self.in_neutral = false;
     }
 
     /// The current (Arabic) word's stem hashed as a feature of its own kind, and hashed as a
@@ -336,20 +362,10 @@ impl Walker {
         (fold(SEED_STEM), fold(SEED_WORD))
     }
 
-    /// Emits the features held back for the current word and stops holding.
-    fn release(&mut self, emit: &mut impl FnMut(usize, bool)) {
-        self.holding = false;
-        for k in 0..self.held_len {
-            let b = self.held[k] as usize;
-            self.emit(b, emit);
-        }
-        self.held_len = 0;
-    }
-
-    /// Adds a character to the ring and emits every n-gram that ends with it. The n-gram is
+    /// Adds a character to the ring and gives every n-gram that ends with it. The n-gram is
     /// hashed from its last character backwards, so all lengths share one pass.
     #[inline(always)]
-    fn push_char(&mut self, u: u32, emit: &mut impl FnMut(usize, bool)) {
+    fn push_char(&mut self, u: u32, sink: &mut impl Sink) {
         self.ring[self.pushed % RING] = u;
         self.pushed += 1;
         let (lo, hi) = (usize::from(self.spec.char_min), usize::from(self.spec.char_max));
@@ -358,28 +374,25 @@ impl Walker {
             h = fnv_step(h, self.ring[(self.pushed - n) % RING]);
             if n >= lo {
                 let b = self.bucket(h);
-                self.emit_char_ngram(b, emit);
+                self.feature(b, sink);
             }
         }
     }
 
     #[inline(always)]
-    fn emit_char_ngram(&mut self, b: usize, emit: &mut impl FnMut(usize, bool)) {
-        match self.held.get_mut(self.held_len) {
-            // Buckets are below 2^24 (`is_valid`), so they fit.
-            Some(slot) if self.holding => {
-                *slot = b as u32;
-                self.held_len += 1;
-            }
-            _ => self.emit(b, emit),
-        }
+    fn feature(&mut self, b: usize, sink: &mut impl Sink) {
+        self.group += 1;
+        sink.feature(b);
     }
 
     #[inline(always)]
-    fn emit(&mut self, b: usize, emit: &mut impl FnMut(usize, bool)) {
-        self.count += 1;
-        self.neutral_count += usize::from(self.in_neutral);
-        emit(b, self.in_neutral);
+    fn settle(&mut self, neutral: bool, sink: &mut impl Sink) {
+        self.count += self.group;
+        if neutral {
+            self.neutral_count += self.group;
+        }
+        self.group = 0;
+        sink.settle(neutral);
     }
 }
 
@@ -447,7 +460,15 @@ mod tests {
             assert_eq!(features_of(neutral, text), features_of(plain, text), "{text}");
         }
         // One walk tells the neutral features apart from the others.
-        let (all, skipped) = neutral.walk("حزب البعث", true, |_, _| {});
+        let (all, skipped) = neutral.walk(
+            "حزب البعث",
+            true,
+            &mut Buffered {
+                held: Vec::new(),
+                skip_neutral: false,
+                emit: |_| {},
+            },
+        );
         assert_eq!(all, features_of(plain, "حزب البعث").len());
         assert_eq!(all - skipped, features_of(neutral, "البعث").len());
     }
