@@ -205,7 +205,7 @@ pub fn tokenize_into(
     tokens.arena.clear();
     tokens.seq.clear();
     tokens.extra.clear();
-    split(chars, &mut tokens.arena, scratch);
+    split(chars, original, &mut tokens.arena, scratch);
     let Scratch {
         pieces,
         chunks,
@@ -305,17 +305,42 @@ fn class_of_other(c: char) -> u8 {
 }
 
 /// Chunks (runs of non-space) and their pieces (runs of letters and digits, cut where
-/// Arabic script meets Latin: "الghby" is ال + ghby), in one pass over the characters that
-/// also copies them into `arena` in UTF-8 (pieces record their bytes there).
-fn split(chars: &[char], arena: &mut String, scratch: &mut Scratch) {
+/// Arabic script meets Latin: "الghby" is ال + ghby), in one pass over the characters, with
+/// the characters in UTF-8 in `arena` (pieces record their bytes there).
+///
+/// `chars` are `original` normalized. An ASCII original was only lowered (what normalizing
+/// ASCII does), so it is copied in bulk and a character's byte is its index; any other is
+/// copied character by character as the pass goes.
+fn split(chars: &[char], original: &str, arena: &mut String, scratch: &mut Scratch) {
+    if original.len() == chars.len() && original.is_ascii() {
+        arena.push_str(original);
+        arena.make_ascii_lowercase();
+        debug_assert!(arena.chars().eq(chars.iter().copied()));
+        split_with::<true>(chars, arena, scratch);
+    } else {
+        split_with::<false>(chars, arena, scratch);
+    }
+}
+
+/// [`split`], with `ASCII` when `arena` already holds the characters, one byte each.
+fn split_with<const ASCII: bool>(chars: &[char], arena: &mut String, scratch: &mut Scratch) {
     let (pieces, chunks) = (&mut scratch.pieces, &mut scratch.chunks);
     pieces.clear();
     chunks.clear();
-    arena.reserve(chars.len() * 2);
+    if !ASCII {
+        arena.reserve(chars.len() * 2);
+    }
+    // Where character `i` starts in `arena`.
+    let byte = |arena: &String, i: usize| if ASCII { i } else { arena.len() };
+    let push = |arena: &mut String, c: char| {
+        if !ASCII {
+            arena.push(c);
+        }
+    };
     let mut i = 0;
     while i < chars.len() {
         if class_of(chars[i]) & class::SPACE != 0 {
-            arena.push(chars[i]);
+            push(arena, chars[i]);
             i += 1;
             continue;
         }
@@ -327,11 +352,11 @@ fn split(chars: &[char], arena: &mut String, scratch: &mut Scratch) {
             }
             if k & class::WORD == 0 {
                 leet |= k & class::LEET != 0;
-                arena.push(c);
+                push(arena, c);
                 i += 1;
                 continue;
             }
-            let (p, p_byte) = (i, arena.len());
+            let (p, p_byte) = (i, byte(arena, i));
             // `class::ARABIC` or `class::LATIN` once a letter of either script is seen.
             let (mut script, mut digits, mut runs) = (0, false, RunCounter::default());
             while i < chars.len() {
@@ -343,14 +368,14 @@ fn split(chars: &[char], arena: &mut String, scratch: &mut Scratch) {
                 script |= here;
                 digits |= k & class::DIGIT != 0;
                 runs.add(c, k & class::LETTER != 0);
-                arena.push(c);
+                push(arena, c);
                 i += 1;
             }
             arabic |= script == class::ARABIC;
             pieces.push(Piece {
                 chunk: chunks.len(),
                 range: p..i,
-                bytes: p_byte..arena.len(),
+                bytes: p_byte..byte(arena, i),
                 // A lone letter (و, a): its class says whether it is one.
                 single: i - p == 1 && class_of(chars[p]) & class::LETTER != 0,
                 script: match script {
