@@ -21,7 +21,7 @@ use super::lexicon::{
     AR_PROCLITICS, AR_SUFFIXES, Entry, EntryAction, FRAME_ARTICLES, FRAMES, Lang, Lexicon, Mode, Morph,
     Severity, english_forms,
 };
-use super::normalize::{normalize, normalize_chars};
+use super::normalize::{SpanMap, normalize, normalize_chars};
 use super::tokens::{self, Kind, Script, Tokens, Unit, squeeze, squeeze_into, tokenize_into};
 
 /// Which reading of the text found a hit.
@@ -201,19 +201,19 @@ impl Matcher {
     /// Every entry found in `text`, sorted by position; one hit per span (the most severe).
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let (chars, spans) = normalize_chars(text);
-        self.find_normalized(text, &chars, &spans)
+        self.find_normalized(text, &chars, SpanMap::Spans(&spans))
     }
 
     /// As [`Matcher::find`], for a caller that already has `text` through `normalize_chars`
     /// (the pipeline, which also feeds the normalized text to the models).
-    pub fn find_normalized(&self, text: &str, chars: &[char], spans: &[[usize; 2]]) -> Vec<Hit> {
+    pub fn find_normalized(&self, text: &str, chars: &[char], spans: SpanMap<'_>) -> Vec<Hit> {
         let mut hits = self.find_in(text, chars, spans);
         // One `char` at a time, each found by a byte search, rather than decoding every
         // character of every text for two that hardly ever occur.
         if text.contains('\u{202D}') || text.contains('\u{202E}') {
             let (reversed, map) = reverse_overrides(text);
             let (r_chars, r_spans) = normalize_chars(&reversed);
-            for mut hit in self.find_in(&reversed, &r_chars, &r_spans) {
+            for mut hit in self.find_in(&reversed, &r_chars, SpanMap::Spans(&r_spans)) {
                 let from = map[hit.span[0]..hit.span[1]].iter();
                 let (lo, hi) = from.fold((usize::MAX, 0), |(lo, hi), &p| (lo.min(p), hi.max(p + 1)));
                 if lo < hi {
@@ -230,11 +230,11 @@ impl Matcher {
         hits
     }
 
-    fn find_in(&self, text: &str, chars: &[char], spans: &[[usize; 2]]) -> Vec<Hit> {
+    fn find_in(&self, text: &str, chars: &[char], spans: SpanMap<'_>) -> Vec<Hit> {
         with_scratch(|scratch| self.find_with(text, chars, spans, scratch))
     }
 
-    fn find_with(&self, text: &str, chars: &[char], spans: &[[usize; 2]], scratch: &mut Scratch) -> Vec<Hit> {
+    fn find_with(&self, text: &str, chars: &[char], spans: SpanMap<'_>, scratch: &mut Scratch) -> Vec<Hit> {
         let Scratch {
             tokens,
             tokenizer,
@@ -452,7 +452,7 @@ impl ViewText {
 struct Scan<'a> {
     m: &'a Matcher,
     tokens: &'a Tokens,
-    spans: &'a [[usize; 2]],
+    spans: SpanMap<'a>,
     hits: Vec<Hit>,
 }
 

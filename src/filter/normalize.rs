@@ -36,7 +36,29 @@ pub fn normalize(original: &str) -> Normalized {
 pub fn normalize_chars(original: &str) -> (Vec<char>, Vec<[usize; 2]>) {
     let mut buffers = Buffers::default();
     normalize_into(original, &mut buffers);
+    if buffers.one_to_one {
+        buffers.spans.extend((0..buffers.chars.len()).map(|i| [i, i + 1]));
+    }
     (buffers.chars, buffers.spans)
+}
+
+/// Where each normalized character came from in the original (scalar offsets `[start, end)`).
+#[derive(Debug, Clone, Copy)]
+pub enum SpanMap<'a> {
+    /// Character `k` is original character `k` (an ASCII text, only lowered).
+    OneToOne,
+    /// A span per character.
+    Spans(&'a [[usize; 2]]),
+}
+
+impl SpanMap<'_> {
+    /// The span of normalized character `k` (`None` past the end of a span list).
+    pub fn get(&self, k: usize) -> Option<[usize; 2]> {
+        match self {
+            SpanMap::OneToOne => Some([k, k + 1]),
+            SpanMap::Spans(spans) => spans.get(k).copied(),
+        }
+    }
 }
 
 /// The output of [`normalize_into`] and its working space, kept by a caller that normalizes
@@ -45,10 +67,24 @@ pub fn normalize_chars(original: &str) -> (Vec<char>, Vec<[usize; 2]>) {
 pub struct Buffers {
     /// The normalized characters.
     pub chars: Vec<char>,
-    /// The span of each character in the original.
+    /// The span of each character in the original; empty when `one_to_one`.
     pub spans: Vec<[usize; 2]>,
+    /// Each character is the original character at its index: spans are not written out
+    /// (most English comments; 16 bytes a character that nobody would read).
+    pub one_to_one: bool,
     spare_chars: Vec<char>,
     spare_spans: Vec<[usize; 2]>,
+}
+
+impl Buffers {
+    /// Where each of `chars` came from.
+    pub fn span_map(&self) -> SpanMap<'_> {
+        if self.one_to_one {
+            SpanMap::OneToOne
+        } else {
+            SpanMap::Spans(&self.spans)
+        }
+    }
 }
 
 /// [`normalize_chars`] into `buffers.chars` and `buffers.spans` (cleared first).
@@ -56,12 +92,12 @@ pub fn normalize_into(original: &str, buffers: &mut Buffers) {
     let (chars, spans) = (&mut buffers.chars, &mut buffers.spans);
     chars.clear();
     spans.clear();
-    if original.is_ascii() {
+    buffers.one_to_one = original.is_ascii();
+    if buffers.one_to_one {
         // Most English comments: every character folds to its lower case alone, and the
         // token pass changes nothing without a non-ASCII character. In bulk, without
         // decoding or testing each character (the same result, tested below).
         chars.extend(original.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        spans.extend((0..original.len()).map(|i| [i, i + 1]));
     } else {
         normalize_each(original, buffers);
     }
@@ -549,8 +585,10 @@ mod tests {
             let mut bulk_text = String::new();
             collect_normalized(&text, &bulk.chars, &mut bulk_text);
             prop_assert_eq!(bulk_text, each.chars.iter().collect::<String>());
+            prop_assert!(bulk.one_to_one && !each.one_to_one);
+            let bulk_spans: Vec<_> = (0..bulk.chars.len()).filter_map(|k| bulk.span_map().get(k)).collect();
+            prop_assert_eq!(bulk_spans, each.spans);
             prop_assert_eq!(bulk.chars, each.chars);
-            prop_assert_eq!(bulk.spans, each.spans);
         }
     }
 

@@ -34,8 +34,10 @@ impl Judge<'_> {
     fn judge_with(&self, text: &str, ctx: &FilterContext<'_>, buffers: &mut Normalization) -> Verdict {
         // Normalized once, for the word lists, the signals and the models alike.
         normalize_into(text, &mut buffers.chars);
-        let (chars, spans) = (&buffers.chars.chars, &buffers.chars.spans);
-        let hits = self.matcher.find_normalized(text, chars, spans);
+        let chars = &buffers.chars.chars;
+        let hits = self
+            .matcher
+            .find_normalized(text, chars, buffers.chars.span_map());
         collect_normalized(text, chars, &mut buffers.normalized);
         let normalized = buffers.normalized.as_str();
         let mut signals = signals::text_signals(text, normalized);

@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use super::normalize::{
-    Normalized, arabic_indic_value, is_arabic_letter, is_arabic_letter_by_ranges, is_word_char,
+    Normalized, SpanMap, arabic_indic_value, is_arabic_letter, is_arabic_letter_by_ranges, is_word_char,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,14 +190,20 @@ pub fn tokenize(norm: &Normalized, original: &str) -> Tokens {
 /// [`tokenize`] on the characters of normalized text and their spans.
 pub fn tokenize_chars(chars: &[char], spans: &[[usize; 2]], original: &str) -> Tokens {
     let mut tokens = Tokens::default();
-    tokenize_into(chars, spans, original, &mut tokens, &mut Scratch::default());
+    tokenize_into(
+        chars,
+        SpanMap::Spans(spans),
+        original,
+        &mut tokens,
+        &mut Scratch::default(),
+    );
     tokens
 }
 
 /// [`tokenize_chars`] into `tokens` (cleared first), with the caller's buffers.
 pub fn tokenize_into(
     chars: &[char],
-    spans: &[[usize; 2]],
+    spans: SpanMap<'_>,
     original: &str,
     tokens: &mut Tokens,
     scratch: &mut Scratch,
@@ -582,7 +588,7 @@ fn symbolic_units(
 /// Squeezed readings of every unit, and the 8 → غ / 9 → ق reading of Arabic words.
 fn variants(
     chars: &[char],
-    spans: &[[usize; 2]],
+    spans: SpanMap<'_>,
     original: &str,
     original_chars: &mut Vec<char>,
     squeezed: &mut String,
