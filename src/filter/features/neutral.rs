@@ -43,7 +43,7 @@ static NEUTRAL: LazyLock<HashSet<u32>> = LazyLock::new(|| {
     set
 });
 
-/// The word's letters as the walker reads them, if it is one word the walker could hold back.
+/// The word's letters as the walker reads them, if it is one word the walker could find neutral.
 fn letters(word: &str) -> Option<Vec<u32>> {
     let letters = word
         .chars()
