@@ -176,10 +176,16 @@ impl Model {
 
     /// The linear score before the sigmoid.
     pub fn margin(&self, normalized_text: &str) -> f32 {
-        let mut sums = Sums::new(|b| [self.weight(b), 0], [self.spec.neutral, false]);
-        let (all, neutral) = self.spec.walk(normalized_text, self.spec.neutral, &mut sums);
-        let n = if self.spec.neutral { all - neutral } else { all };
-        self.finish(sums.total[0], n)
+        let skip = self.spec.neutral;
+        let ([sum, _], (all, neutral)) = Sums::walk(
+            &self.spec,
+            normalized_text,
+            skip,
+            |b| [self.weight(b), 0],
+            [skip, false],
+        );
+        // Without `skip`, no word is found neutral.
+        self.finish(sum, all - neutral)
     }
 
     #[inline(always)]
@@ -388,18 +394,20 @@ impl Models {
         let skip = [skip_a, skip_s];
         let ([sum_a, sum_s], (all, neutral)) = match (&a.weights, &s.weights) {
             (Weights::Lane(table, 0), Weights::Lane(other, 1)) if Arc::ptr_eq(table, other) => {
-                let mut sums = Sums::new(
-                    |b| table.get(b).map_or([0, 0], |&[wa, ws]| [wa.into(), ws.into()]),
-                    skip,
-                );
-                let counts = a.spec.walk(normalized_text, find_neutral, &mut sums);
-                (sums.total, counts)
+                let weights = |b: usize| {
+                    table
+                        .get(b)
+                        .map_or([0, 0], |&[wa, ws]: &[i16; 2]| [wa.into(), ws.into()])
+                };
+                Sums::walk(&a.spec, normalized_text, find_neutral, weights, skip)
             }
-            _ => {
-                let mut sums = Sums::new(|b| [a.weight(b), s.weight(b)], skip);
-                let counts = a.spec.walk(normalized_text, find_neutral, &mut sums);
-                (sums.total, counts)
-            }
+            _ => Sums::walk(
+                &a.spec,
+                normalized_text,
+                find_neutral,
+                |b| [a.weight(b), s.weight(b)],
+                skip,
+            ),
         };
         let read = |skip: bool| if skip { all - neutral } else { all };
         Scores {
@@ -420,13 +428,23 @@ struct Sums<W> {
 }
 
 impl<W: Fn(usize) -> [i64; 2]> Sums<W> {
-    fn new(weights: W, skip: [bool; 2]) -> Self {
-        Sums {
+    /// The two sums over `text`'s features as `spec` hashes them, and the counts of features
+    /// and of neutral ones ([`FeatureSpec::walk`]).
+    fn walk(
+        spec: &FeatureSpec,
+        text: &str,
+        find_neutral: bool,
+        weights: W,
+        skip: [bool; 2],
+    ) -> ([i64; 2], (usize, usize)) {
+        let mut sums = Sums {
             weights,
             skip,
             group: [0; 2],
             total: [0; 2],
-        }
+        };
+        let counts = spec.walk(text, find_neutral, &mut sums);
+        (sums.total, counts)
     }
 }
 

@@ -334,16 +334,14 @@ pub fn count_links(text: &str) -> usize {
         .count()
 }
 
-/// Whether byte `p` of `b` is where a link can show: a '.' or a ':' followed by a letter, a
-/// digit or '/' (`x.com`, `http://`), or the '.' after "www". Each test of [`count_links`]
+/// Whether the '.' or ':' at byte `p` of `b` is where a link can show: followed by a letter,
+/// a digit or '/' (`x.com`, `http://`), or the '.' after "www". Each test of [`count_links`]
 /// needs one: `http://` and `https://` have ":/", `www.` its '.', and a domain the '.'
 /// before its top-level name.
 fn link_mark(b: &[u8], p: usize) -> bool {
-    matches!(b[p], b'.' | b':')
-        && (b
-            .get(p + 1)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'/')
-            || p >= 3 && b[p - 3..p].eq_ignore_ascii_case(b"www"))
+    b.get(p + 1)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'/')
+        || p >= 3 && b[p - 3..p].eq_ignore_ascii_case(b"www")
 }
 
 /// The whitespace-separated words (as `split_whitespace` cuts them) holding one of the ASCII
