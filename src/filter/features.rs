@@ -33,6 +33,8 @@ pub mod spelled;
 mod stem;
 pub use stem::stem;
 
+use super::normalize::is_plain_symbol;
+
 const FNV_PRIME: u32 = 0x0100_0193;
 // One seed per kind of feature, so a word and a character n-gram with the same letters land
 // in different buckets.
@@ -218,6 +220,7 @@ fn class(c: char) -> Class {
         0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4 | 0x2010..=0x205F | 0x3000..=0x303F => {
             Class::Separator
         }
+        _ if is_plain_symbol(c) => Class::Symbol(u),
         _ if c.is_alphabetic() => Class::Letter(u),
         _ if c.is_numeric() => Class::Letter(DIGIT),
         _ if c.is_whitespace() || c.is_ascii() => Class::Separator,

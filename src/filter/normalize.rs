@@ -261,6 +261,14 @@ impl BlockBits {
 const ARABIC_BLOCK_LETTERS: BlockBits = BlockBits::of(false);
 const ARABIC_BLOCK_WORD_CHARS: BlockBits = BlockBits::of(true);
 
+/// Whether `c` is in a range of punctuation or pictographs that holds no letter, digit or
+/// space: ’, “”, … and the emoji, the characters outside ASCII that English comments hold
+/// most. Asked before the Unicode tables, which take hundreds of instructions for them.
+#[inline]
+pub const fn is_plain_symbol(c: char) -> bool {
+    matches!(c as u32, 0x2010..=0x2027 | 0x2030..=0x205E | 0x1F300..=0x1FAFF)
+}
+
 /// Letters and digits (`char::is_alphanumeric`), with a fast path for ASCII and Arabic.
 #[inline]
 pub fn is_word_char(c: char) -> bool {
@@ -589,6 +597,18 @@ mod tests {
             let bulk_spans: Vec<_> = (0..bulk.chars.len()).filter_map(|k| bulk.span_map().get(k)).collect();
             prop_assert_eq!(bulk_spans, each.spans);
             prop_assert_eq!(bulk.chars, each.chars);
+        }
+    }
+
+    #[test]
+    fn plain_symbols_hold_no_letter_digit_or_space() {
+        let plain: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_plain_symbol(c))
+            .collect();
+        assert!(plain.contains(&'’') && plain.contains(&'😂') && !plain.contains(&'a'));
+        for c in plain {
+            assert!(!c.is_alphanumeric() && !c.is_whitespace(), "{c:?}");
         }
     }
 

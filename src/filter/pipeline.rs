@@ -74,18 +74,21 @@ thread_local! {
 }
 
 /// `normalized.split_whitespace().count()`, on the characters already at hand (`chars`
-/// are `normalized`'s). An ASCII text (one byte a character) is counted over its bytes in a
-/// loop without branches, which the compiler vectorizes: counted character by character,
-/// this was 3% of the English pipeline's time.
+/// are `normalized`'s). An ASCII text (one byte a character) is counted over its bytes:
+/// counted character by character, this was 3% of the English pipeline's time.
 fn word_count(normalized: &str, chars: &[char]) -> usize {
     if normalized.len() == chars.len() {
+        // A word starts at a byte that is not a space, after one that is or at the start.
+        // Summed in `u32` over pairs of bytes, which the compiler turns into vector compares.
         let b = normalized.as_bytes();
         let first = b.first().is_some_and(|&c| !is_ascii_space(c));
-        let starts: usize = b
-            .windows(2)
-            .map(|w| usize::from(is_ascii_space(w[0]) & !is_ascii_space(w[1])))
-            .sum();
-        return usize::from(first) + starts;
+        let starts = b
+            .iter()
+            .zip(b.get(1..).unwrap_or_default())
+            .fold(0u32, |n, (&before, &c)| {
+                n + u32::from(is_ascii_space(before) & !is_ascii_space(c))
+            });
+        return usize::from(first) + starts as usize;
     }
     let mut after_space = true;
     let mut words = 0;
@@ -340,7 +343,7 @@ mod tests {
     proptest::proptest! {
         /// The byte path counts an ASCII text's words as `split_whitespace` does.
         #[test]
-        fn the_ascii_word_count_is_split_whitespace(text in "[a \t\n\x0b\x0c\r\x1f!-]{0,60}") {
+        fn the_ascii_word_count_is_split_whitespace(text in "[a \t\n\x0b\x0c\r\x1f!-]{0,200}") {
             let chars: Vec<char> = text.chars().collect();
             proptest::prop_assert_eq!(word_count(&text, &chars), text.split_whitespace().count());
         }

@@ -12,7 +12,8 @@
 use std::ops::Range;
 
 use super::normalize::{
-    Normalized, SpanMap, arabic_indic_value, is_arabic_letter, is_arabic_letter_by_ranges, is_word_char,
+    Normalized, SpanMap, arabic_indic_value, is_arabic_letter, is_arabic_letter_by_ranges, is_plain_symbol,
+    is_word_char,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,27 +78,34 @@ impl Runs {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct RunCounter {
-    last: Option<char>,
+    /// The last character as `u32`; no character is `u32::MAX`.
+    last: u32,
     run: u8,
     runs: Runs,
 }
 
+impl Default for RunCounter {
+    fn default() -> Self {
+        RunCounter {
+            last: u32::MAX,
+            run: 0,
+            runs: Runs::default(),
+        }
+    }
+}
+
 impl RunCounter {
-    /// Counts `c`, which is a letter or not.
+    /// Counts `c`, which is a letter or not. Without a branch: it runs for every character
+    /// of every word.
     #[inline]
     fn add(&mut self, c: char, letter: bool) {
-        self.run = if self.last == Some(c) {
-            self.run.saturating_add(1)
-        } else {
-            1
-        };
-        self.last = Some(c);
+        let same = self.last == c as u32;
+        self.run = self.run.saturating_add(1) * u8::from(same) + u8::from(!same);
+        self.last = c as u32;
         self.runs.any = self.runs.any.max(self.run);
-        if letter {
-            self.runs.letter = self.runs.letter.max(self.run);
-        }
+        self.runs.letter = self.runs.letter.max(self.run * u8::from(letter));
     }
 }
 
@@ -303,6 +311,9 @@ fn class_of(c: char) -> u8 {
 
 #[inline(never)]
 fn class_of_other(c: char) -> u8 {
+    if is_plain_symbol(c) {
+        return 0;
+    }
     let space = if c.is_whitespace() { class::SPACE } else { 0 };
     let word = if c.is_alphanumeric() { class::WORD } else { 0 };
     let arabic = if is_arabic_letter(c) { class::ARABIC } else { 0 };
@@ -368,7 +379,8 @@ fn split_with<const ASCII: bool>(chars: &[char], arena: &mut String, scratch: &m
             while i < chars.len() {
                 let (c, k) = (chars[i], class_of(chars[i]));
                 let here = k & (class::ARABIC | class::LATIN);
-                if k & class::WORD == 0 || here != 0 && script != 0 && here != script {
+                // (ASCII text has one script.)
+                if k & class::WORD == 0 || !ASCII && here != 0 && script != 0 && here != script {
                     break;
                 }
                 script |= here;
