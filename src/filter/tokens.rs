@@ -354,16 +354,25 @@ fn split_with<const ASCII: bool>(chars: &[char], arena: &mut String, scratch: &m
             arena.push(c);
         }
     };
+    // The class of character `i`. In ASCII text a character is its byte, and the table
+    // (longer than 256) answers without the range tests of `class_of`.
+    let class_at = |i: usize| {
+        if ASCII {
+            CLASSES[usize::from(chars[i] as u8)]
+        } else {
+            class_of(chars[i])
+        }
+    };
     let mut i = 0;
     while i < chars.len() {
-        if class_of(chars[i]) & class::SPACE != 0 {
+        if class_at(i) & class::SPACE != 0 {
             push(arena, chars[i]);
             i += 1;
             continue;
         }
         let (start, mut leet, mut arabic) = (i, false, false);
         while i < chars.len() {
-            let (c, k) = (chars[i], class_of(chars[i]));
+            let (c, k) = (chars[i], class_at(i));
             if k & class::SPACE != 0 {
                 break;
             }
@@ -377,7 +386,7 @@ fn split_with<const ASCII: bool>(chars: &[char], arena: &mut String, scratch: &m
             // `class::ARABIC` or `class::LATIN` once a letter of either script is seen.
             let (mut script, mut digits, mut runs) = (0, false, RunCounter::default());
             while i < chars.len() {
-                let (c, k) = (chars[i], class_of(chars[i]));
+                let (c, k) = (chars[i], class_at(i));
                 let here = k & (class::ARABIC | class::LATIN);
                 // (ASCII text has one script.)
                 if k & class::WORD == 0 || !ASCII && here != 0 && script != 0 && here != script {
@@ -395,7 +404,7 @@ fn split_with<const ASCII: bool>(chars: &[char], arena: &mut String, scratch: &m
                 range: p..i,
                 bytes: p_byte..byte(arena, i),
                 // A lone letter (و, a): its class says whether it is one.
-                single: i - p == 1 && class_of(chars[p]) & class::LETTER != 0,
+                single: i - p == 1 && class_at(p) & class::LETTER != 0,
                 script: match script {
                     class::ARABIC => Script::Arabic,
                     class::LATIN => Script::Latin,
