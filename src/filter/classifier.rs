@@ -396,7 +396,7 @@ impl Models {
             (Weights::Lane(table, 0), Weights::Lane(other, 1)) if Arc::ptr_eq(table, other) => {
                 // Indexed, not `get`: a bucket is below `2^bits`, and both models' tables
                 // have that many weights (`from_bytes` and training make sure of it). The
-                // test and the zero pair of `get` were 3% of the English pipeline.
+                // test and the zero pair of `get` were 2% of scoring's instructions.
                 let weights = |b: usize| {
                     let [wa, ws] = table[b];
                     [wa.into(), ws.into()]
