@@ -21,7 +21,7 @@ use super::lexicon::{
     AR_PROCLITICS, AR_SUFFIXES, Entry, EntryAction, FRAME_ARTICLES, FRAMES, Lang, Lexicon, Mode, Morph,
     Severity, english_forms,
 };
-use super::normalize::{SpanMap, normalize, normalize_chars};
+use super::normalize::{Buffers, SpanMap, normalize, normalize_chars, normalize_into};
 use super::tokens::{self, Kind, Script, Tokens, Unit, squeeze, squeeze_into, tokenize_into};
 
 /// Which reading of the text found a hit.
@@ -200,11 +200,12 @@ impl Matcher {
 
     /// Every entry found in `text`, sorted by position; one hit per span (the most severe).
     pub fn find(&self, text: &str) -> Vec<Hit> {
-        let (chars, spans) = normalize_chars(text);
-        self.find_normalized(text, &chars, SpanMap::Spans(&spans))
+        let mut normalized = Buffers::default();
+        normalize_into(text, &mut normalized);
+        self.find_normalized(text, &normalized.chars, normalized.span_map())
     }
 
-    /// As [`Matcher::find`], for a caller that already has `text` through `normalize_chars`
+    /// As [`Matcher::find`], for a caller that already has `text` through `normalize_into`
     /// (the pipeline, which also feeds the normalized text to the models).
     pub fn find_normalized(&self, text: &str, chars: &[char], spans: SpanMap<'_>) -> Vec<Hit> {
         let mut hits = self.find_in(text, chars, spans);

@@ -109,15 +109,16 @@ pub const fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t'..=b'\r')
 }
 
-/// The characters [`normalize_into`] gave for `original`, as a string in `out` (cleared
-/// first). A plain ASCII text is copied in bulk and lowered (what normalizing it gave).
-pub fn collect_normalized(original: &str, chars: &[char], out: &mut String) {
+/// The characters [`normalize_into`] gave for `original` (in `normalized`), as a string in
+/// `out` (cleared first). A plain ASCII text is copied in bulk and lowered (what normalizing
+/// it gave).
+pub fn collect_normalized(original: &str, normalized: &Buffers, out: &mut String) {
     out.clear();
-    if original.is_ascii() {
+    if normalized.one_to_one {
         out.push_str(original);
         out.make_ascii_lowercase();
     } else {
-        out.extend(chars);
+        out.extend(&normalized.chars);
     }
 }
 
@@ -591,7 +592,7 @@ mod tests {
             normalize_into(&text, &mut bulk);
             normalize_each(&text, &mut each);
             let mut bulk_text = String::new();
-            collect_normalized(&text, &bulk.chars, &mut bulk_text);
+            collect_normalized(&text, &bulk, &mut bulk_text);
             prop_assert_eq!(bulk_text, each.chars.iter().collect::<String>());
             prop_assert!(bulk.one_to_one && !each.one_to_one);
             let bulk_spans: Vec<_> = (0..bulk.chars.len()).filter_map(|k| bulk.span_map().get(k)).collect();

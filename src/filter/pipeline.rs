@@ -38,7 +38,7 @@ impl Judge<'_> {
         let hits = self
             .matcher
             .find_normalized(text, chars, buffers.chars.span_map());
-        collect_normalized(text, chars, &mut buffers.normalized);
+        collect_normalized(text, &buffers.chars, &mut buffers.normalized);
         let normalized = buffers.normalized.as_str();
         let mut signals = signals::text_signals(text, normalized);
         signals.extend(signals::activity_signals(

@@ -219,7 +219,7 @@ pub fn tokenize_into(
     tokens.arena.clear();
     tokens.seq.clear();
     tokens.extra.clear();
-    split(chars, original, &mut tokens.arena, scratch);
+    split(chars, spans, original, &mut tokens.arena, scratch);
     let Scratch {
         pieces,
         chunks,
@@ -325,11 +325,12 @@ fn class_of_other(c: char) -> u8 {
 /// Arabic script meets Latin: "الghby" is ال + ghby), in one pass over the characters, with
 /// the characters in UTF-8 in `arena` (pieces record their bytes there).
 ///
-/// `chars` are `original` normalized. An ASCII original was only lowered (what normalizing
-/// ASCII does), so it is copied in bulk and a character's byte is its index; any other is
-/// copied character by character as the pass goes.
-fn split(chars: &[char], original: &str, arena: &mut String, scratch: &mut Scratch) {
-    if original.len() == chars.len() && original.is_ascii() {
+/// `chars` are `original` normalized, and `spans` says where they came from. An ASCII
+/// original (its span map one to one) was only lowered, so it is copied in bulk and a
+/// character's byte is its index; any other is copied character by character as the pass
+/// goes.
+fn split(chars: &[char], spans: SpanMap<'_>, original: &str, arena: &mut String, scratch: &mut Scratch) {
+    if let SpanMap::OneToOne = spans {
         arena.push_str(original);
         arena.make_ascii_lowercase();
         debug_assert!(arena.chars().eq(chars.iter().copied()));
