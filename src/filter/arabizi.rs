@@ -545,14 +545,22 @@ const fn shape_index(c: u8) -> Option<usize> {
     }
 }
 
-fn is_marker(word: &str) -> bool {
-    let b = word.as_bytes();
+pub(crate) fn is_marker(word: &str) -> bool {
+    is_marker_bytes(word.as_bytes())
+}
+
+/// [`is_marker`] of a word's UTF-8 bytes (the prefilter writes words as bytes).
+pub(crate) fn is_marker_bytes(b: &[u8]) -> bool {
     let shape = match b {
         [x, y, ..] if b.len() < 16 => shape_index(*x).zip(shape_index(*y)),
         _ => None,
     };
-    shape.is_some_and(|(x, y)| MARKER_SHAPES[x][y] >> b.len() & 1 == 1) && MARKERS.contains(&word)
+    shape.is_some_and(|(x, y)| MARKER_SHAPES[x][y] >> b.len() & 1 == 1) && MARKER_SET.contains(b)
 }
+
+/// The markers, for the words that pass their shape (and, the commonest, every "and").
+static MARKER_SET: LazyLock<HashSet<&'static [u8]>> =
+    LazyLock::new(|| MARKERS.iter().map(|m| m.as_bytes()).collect());
 
 /// Common English words: they make a text English, and are never read as Arabizi. Besides
 /// function words, the list holds English words whose key meets an Arabic entry.

@@ -36,7 +36,7 @@ fn is_leet_byte(b: u8) -> bool {
 }
 
 /// The letter a leet character stands for (`one`: the reading of `1` and `|`).
-fn unleet(c: char, one: char) -> char {
+pub(crate) fn unleet(c: char, one: char) -> char {
     match c {
         '0' => 'o',
         '1' | '|' => one,

@@ -7,6 +7,11 @@
 //! Arabic (ARABIC.md §4.3), anything for `prefix`/`substring` entries. So مص never matches
 //! inside مصر, and بالعكس is not كس. Frame entries also need an insult frame before them,
 //! and a match whose token (or glued token) is on the allow-list is dropped.
+//!
+//! A prefilter reads an English text once before any of this and answers most of them,
+//! those with nothing to find, on its own (`matcher/prefilter.rs`).
+
+mod prefilter;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -15,6 +20,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use foldhash::{HashSet, HashSetExt};
 use serde::{Deserialize, Serialize};
 
+use self::prefilter::{Prefilter, Stripped};
 use super::arabizi::{self, Gate};
 use super::leet::{Wildcards, for_each_leet_variant};
 use super::lexicon::{
@@ -86,6 +92,8 @@ pub struct Matcher {
     arabic: Automaton,
     latin: Automaton,
     arabizi: Automaton,
+    /// Whether a text could hold a hit at all, before it is tokenized.
+    prefilter: Prefilter,
     wildcards: Wildcards,
     allow: HashSet<String>,
     allow_squeezed: HashSet<String>,
@@ -185,12 +193,18 @@ impl Matcher {
             }
         }
         let allow_squeezed = allow.iter().map(|w| squeeze(w)).collect();
+        let prefilter = Prefilter::new(latin.iter().map(|(key, patterns)| {
+            let squeezed = patterns.iter().any(|p| p.squeezed);
+            let as_written = patterns.iter().any(|p| !p.squeezed);
+            (key.as_str(), as_written, squeezed)
+        }));
         Matcher {
             entries: lexicon.entries.clone(),
             terms,
             arabic: Automaton::build(arabic),
             latin: Automaton::build(latin),
             arabizi: Automaton::build(arabizi),
+            prefilter,
             wildcards,
             allow,
             allow_squeezed,
@@ -200,9 +214,17 @@ impl Matcher {
 
     /// Every entry found in `text`, sorted by position; one hit per span (the most severe).
     pub fn find(&self, text: &str) -> Vec<Hit> {
-        let mut normalized = Buffers::default();
-        normalize_into(text, &mut normalized);
-        self.find_normalized(text, &normalized.chars, normalized.span_map())
+        // The thread's buffers are taken out for the call, so a nested call would only
+        // allocate its own.
+        FIND_BUFFERS.with(|cell| {
+            let mut normalized = cell.take();
+            normalize_into(text, &mut normalized);
+            let hits = self.find_normalized(text, &normalized.chars, normalized.span_map());
+            if normalized.chars.capacity() <= SCRATCH_KEEP_BYTES {
+                cell.replace(normalized);
+            }
+            hits
+        })
     }
 
     /// As [`Matcher::find`], for a caller that already has `text` through `normalize_into`
@@ -232,7 +254,15 @@ impl Matcher {
     }
 
     fn find_in(&self, text: &str, chars: &[char], spans: SpanMap<'_>) -> Vec<Hit> {
-        with_scratch(|scratch| self.find_with(text, chars, spans, scratch))
+        with_scratch(|scratch| {
+            if !self
+                .prefilter
+                .may_match(text, chars, spans, &mut scratch.stripped)
+            {
+                return Vec::new();
+            }
+            self.find_with(text, chars, spans, scratch)
+        })
     }
 
     fn find_with(&self, text: &str, chars: &[char], spans: SpanMap<'_>, scratch: &mut Scratch) -> Vec<Hit> {
@@ -242,6 +272,7 @@ impl Matcher {
             view,
             word,
             others,
+            ..
         } = scratch;
         tokenize_into(chars, spans, text, tokens, tokenizer);
         let tokens = &*tokens;
@@ -390,6 +421,8 @@ struct Scratch {
     word: String,
     /// Arabizi keys after a word's first.
     others: Vec<(usize, String)>,
+    /// The prefilter's copies of the text.
+    stripped: Stripped,
 }
 
 /// Texts longer than this leave their buffers to be freed rather than kept for the thread.
@@ -397,13 +430,17 @@ const SCRATCH_KEEP_BYTES: usize = 1 << 16;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::default();
+    /// [`Matcher::find`]'s normalized text (the pipeline keeps its own).
+    static FIND_BUFFERS: RefCell<Buffers> = RefCell::default();
 }
 
 fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => {
             let out = f(&mut scratch);
-            if scratch.tokens.arena.capacity() > SCRATCH_KEEP_BYTES {
+            if scratch.tokens.arena.capacity() > SCRATCH_KEEP_BYTES
+                || scratch.stripped.capacity() > SCRATCH_KEEP_BYTES
+            {
                 *scratch = Scratch::default();
             }
             out
