@@ -13,6 +13,8 @@
 //! Deleted characters (marks, tatweel, zero-width …) are attributed to the preceding output
 //! character, so a span always covers the word as written, diacritics included.
 
+use std::sync::LazyLock;
+
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfd_quick, is_nfkc_quick};
 
@@ -136,7 +138,7 @@ fn normalize_each(original: &str, buffers: &mut Buffers) {
         let one = if c.is_ascii() {
             Some(Some(c.to_ascii_lowercase()))
         } else {
-            fold_arabic_block(c)
+            fold_arabic_block(c).or_else(|| fold_from_table(c))
         };
         let before = chars.len();
         match one {
@@ -269,6 +271,57 @@ const ARABIC_BLOCK_WORD_CHARS: BlockBits = BlockBits::of(true);
 pub const fn is_plain_symbol(c: char) -> bool {
     matches!(c as u32, 0x2010..=0x2027 | 0x2030..=0x205E | 0x1F300..=0x1FAFF)
 }
+
+/// The fold of a symbol (punctuation, arrows, dingbats, emoji) or an Arabic presentation
+/// form when it is at most one character: `Some(None)` if it is deleted, `None` if it
+/// folds to several or lies outside [`TABLED_RANGES`]. Read from a table that [`fold_char`]
+/// itself fills on first use: it takes over a thousand instructions for an emoji or a
+/// presentation form, and comments are full of the first and obfuscations of the second.
+fn fold_from_table(c: char) -> Option<Option<char>> {
+    /// Per code point: its fold, `DELETED` or `SEVERAL`.
+    static FOLDS: LazyLock<Vec<u32>> = LazyLock::new(|| {
+        TABLED_RANGES
+            .iter()
+            .flat_map(|r| r.clone())
+            .map(|u| {
+                let Some(c) = char::from_u32(u) else {
+                    return SEVERAL;
+                };
+                let mut out = Vec::new();
+                fold_char(c, 3, &mut |d| out.push(d));
+                match out[..] {
+                    [] => DELETED,
+                    [d] => d as u32,
+                    _ => SEVERAL,
+                }
+            })
+            .collect()
+    });
+    const DELETED: u32 = 0;
+    const SEVERAL: u32 = u32::MAX;
+    let u = c as u32;
+    let mut offset = 0;
+    for r in &TABLED_RANGES {
+        if r.contains(&u) {
+            return match FOLDS[offset + (u - r.start()) as usize] {
+                DELETED => Some(None),
+                SEVERAL => None,
+                d => char::from_u32(d).map(Some),
+            };
+        }
+        offset += (r.end() - r.start() + 1) as usize;
+    }
+    None
+}
+
+/// General Punctuation to Miscellaneous Symbols and Arrows, the Arabic presentation forms,
+/// and the emoji blocks.
+const TABLED_RANGES: [std::ops::RangeInclusive<u32>; 4] = [
+    0x2010..=0x2BFF,
+    0xFB50..=0xFDFF,
+    0xFE70..=0xFEFF,
+    0x1F000..=0x1FAFF,
+];
 
 /// Letters and digits (`char::is_alphanumeric`), with a fast path for ASCII and Arabic.
 #[inline]
@@ -584,6 +637,31 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn the_fold_table_reads_symbols_emoji_and_presentation_forms_as_fold_char_does() {
+        let fold = |c: char| {
+            let mut out = String::new();
+            fold_char(c, 3, &mut |d| out.push(d));
+            out
+        };
+        for (c, expected) in [
+            ('😂', "😂"),
+            ('…', "..."),
+            ('‼', "!!"),
+            ('ﻟ', "ل"),
+            ('ﺎ', "ا"),
+            ('ﷲ', "الله"),
+        ] {
+            assert_eq!(fold(c), expected, "{c:?}");
+            let one = fold_from_table(c);
+            assert_eq!(one.is_some(), expected.chars().count() <= 1, "{c:?}");
+            if let Some(one) = one {
+                assert_eq!(one.map(String::from).unwrap_or_default(), expected, "{c:?}");
+            }
+        }
+        assert_eq!(normalize("ﻟﻌﻨﺔ … 😂").text, "لعنه ... 😂");
+    }
 
     proptest! {
         #[test]
