@@ -545,7 +545,7 @@ const fn shape_index(c: u8) -> Option<usize> {
     }
 }
 
-pub(crate) fn is_marker(word: &str) -> bool {
+fn is_marker(word: &str) -> bool {
     is_marker_bytes(word.as_bytes())
 }
 
