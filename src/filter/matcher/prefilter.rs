@@ -276,7 +276,7 @@ impl Scan {
             self.piece_spaced = self.chunk_ended;
             if self.piece_spaced {
                 // A space where a chunk ended; one before a single letter is taken back
-                // when the letter's piece ends (a row of them is one word).
+                // when the letter's piece ends.
                 out.push(b' ');
                 self.before_space = (self.last, self.run);
                 self.last = b' ';
@@ -301,7 +301,7 @@ impl Scan {
     fn end_nonempty_piece(&mut self, out: &mut Vec<u8>) {
         if self.piece_len == 1 {
             if self.piece_spaced {
-                // No space before a single letter: it may join the word before.
+                // No space before a single letter: a row of them is one word.
                 out.remove(self.piece_start - 1);
                 self.piece_start -= 1;
                 if self.before_space.0 == self.last {
