@@ -32,12 +32,10 @@ const MAX_SPACED_WORDS: usize = 6;
 
 #[derive(Debug)]
 pub(super) struct Prefilter {
-    /// Keys of the patterns for words as written.
-    plain: Option<AhoCorasick>,
-    /// Keys of the patterns for squeezed words.
-    squeezed: Option<AhoCorasick>,
-    /// A key empty once stripped would match anywhere: every text goes to the matcher.
-    always: bool,
+    /// The keys of the patterns for words as written, and of those for squeezed words.
+    /// `None` sends every text to the matcher: a key empty once stripped would match
+    /// anywhere (or an automaton could not be built).
+    automata: Option<(AhoCorasick, AhoCorasick)>,
 }
 
 /// A key's words, each without its non-word characters (empty words dropped).
@@ -87,11 +85,7 @@ impl Prefilter {
         for (key, as_written, as_squeezed) in keys {
             let words = key_words(key);
             if words.is_empty() {
-                return Prefilter {
-                    plain: None,
-                    squeezed: None,
-                    always: true,
-                };
+                return Prefilter { automata: None };
             }
             spaced.clear();
             spacings(&words, &mut spaced);
@@ -103,9 +97,7 @@ impl Prefilter {
             }
         }
         Prefilter {
-            plain: automaton(plain),
-            squeezed: automaton(squeezed),
-            always: false,
+            automata: automaton(plain).zip(automaton(squeezed)),
         }
     }
 
@@ -118,15 +110,10 @@ impl Prefilter {
         spans: SpanMap<'_>,
         buffers: &mut Stripped,
     ) -> bool {
-        let (Some(plain), Some(squeezed), false) = (&self.plain, &self.squeezed, self.always) else {
+        let Some((plain, squeezed)) = &self.automata else {
             return true;
         };
-        let Stripped {
-            ascii,
-            text,
-            leet,
-            squeezed: squeezed_text,
-        } = buffers;
+        let Stripped { ascii, text, leet } = buffers;
         let bytes = match spans {
             // Only lowered: the bytes of the original are the text.
             SpanMap::OneToOne => original.as_bytes(),
@@ -156,10 +143,9 @@ impl Prefilter {
             return true;
         }
         if scan.longest_run >= 3 {
-            squeezed_text.clear();
-            squeezed_text.extend_from_slice(text);
-            squeezed_text.dedup();
-            return squeezed.is_match(squeezed_text.as_slice());
+            // Squeezed in place: the text as written is read.
+            text.dedup();
+            return squeezed.is_match(text.as_slice());
         }
         false
     }
@@ -174,13 +160,11 @@ pub(super) struct Stripped {
     text: Vec<u8>,
     /// The leet readings of its leet chunks, one after another.
     leet: Vec<u8>,
-    /// `text` squeezed.
-    squeezed: Vec<u8>,
 }
 
 impl Stripped {
     pub(super) fn capacity(&self) -> usize {
-        self.ascii.capacity() + self.text.capacity() + self.leet.capacity() + self.squeezed.capacity()
+        self.ascii.capacity() + self.text.capacity() + self.leet.capacity()
     }
 }
 
