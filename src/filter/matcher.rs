@@ -11,6 +11,7 @@
 //! A prefilter reads an English text once before any of this and answers most of them,
 //! those with nothing to find, on its own (`matcher/prefilter.rs`).
 
+mod arabic_prefilter;
 mod prefilter;
 
 use std::cell::RefCell;
@@ -20,6 +21,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use foldhash::{HashSet, HashSetExt};
 use serde::{Deserialize, Serialize};
 
+use self::arabic_prefilter::ArabicPrefilter;
 use self::prefilter::{Prefilter, Stripped};
 use super::arabizi::{self, Gate};
 use super::leet::{Wildcards, for_each_leet_variant};
@@ -92,8 +94,10 @@ pub struct Matcher {
     arabic: Automaton,
     latin: Automaton,
     arabizi: Automaton,
-    /// Whether a text could hold a hit at all, before it is tokenized.
+    /// Whether a text could hold a hit at all, before it is tokenized: an ASCII text, and
+    /// one without Latin letters.
     prefilter: Prefilter,
+    arabic_prefilter: ArabicPrefilter,
     wildcards: Wildcards,
     allow: HashSet<String>,
     allow_squeezed: HashSet<String>,
@@ -198,6 +202,7 @@ impl Matcher {
             let as_written = patterns.iter().any(|p| !p.squeezed);
             (key.as_str(), as_written, squeezed)
         }));
+        let arabic_prefilter = ArabicPrefilter::new(arabic.keys().map(String::as_str));
         Matcher {
             entries: lexicon.entries.clone(),
             terms,
@@ -205,6 +210,7 @@ impl Matcher {
             latin: Automaton::build(latin),
             arabizi: Automaton::build(arabizi),
             prefilter,
+            arabic_prefilter,
             wildcards,
             allow,
             allow_squeezed,
@@ -231,9 +237,7 @@ impl Matcher {
     /// (the pipeline, which also feeds the normalized text to the models).
     pub fn find_normalized(&self, text: &str, chars: &[char], spans: SpanMap<'_>) -> Vec<Hit> {
         let mut hits = self.find_in(text, chars, spans);
-        // One `char` at a time, each found by a byte search, rather than decoding every
-        // character of every text for two that hardly ever occur.
-        if text.contains('\u{202D}') || text.contains('\u{202E}') {
+        if has_bidi_override(text) {
             let (reversed, map) = reverse_overrides(text);
             let (r_chars, r_spans) = normalize_chars(&reversed);
             for mut hit in self.find_in(&reversed, &r_chars, SpanMap::Spans(&r_spans)) {
@@ -258,6 +262,7 @@ impl Matcher {
             if !self
                 .prefilter
                 .may_match(text, chars, spans, &mut scratch.stripped)
+                || !self.arabic_prefilter.may_match(text, chars, &mut scratch.letters)
             {
                 return Vec::new();
             }
@@ -388,6 +393,18 @@ fn latin_phrase_keys(term: &str) -> Vec<String> {
     keys
 }
 
+/// Whether `text` holds U+202D or U+202E (E2 80 AD, E2 80 AE): one vectorized search for
+/// their first byte rather than decoding every character of every text for two that hardly
+/// ever occur.
+fn has_bidi_override(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xE2, bytes).any(|i| {
+        bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|t| matches!(t, [0x80, 0xAD | 0xAE]))
+    })
+}
+
 /// Reverses each bidi override span (U+202D/U+202E up to U+202C or the end of the line):
 /// the reversed text is what a reader sees. Returns the text and each char's source index.
 fn reverse_overrides(text: &str) -> (String, Vec<usize>) {
@@ -421,8 +438,9 @@ struct Scratch {
     word: String,
     /// Arabizi keys after a word's first.
     others: Vec<(usize, String)>,
-    /// The prefilter's copies of the text.
+    /// The prefilters' copies of the text.
     stripped: Stripped,
+    letters: Vec<u8>,
 }
 
 /// Texts longer than this leave their buffers to be freed rather than kept for the thread.
@@ -439,7 +457,7 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
         Ok(mut scratch) => {
             let out = f(&mut scratch);
             if scratch.tokens.arena.capacity() > SCRATCH_KEEP_BYTES
-                || scratch.stripped.capacity() > SCRATCH_KEEP_BYTES
+                || scratch.stripped.capacity() + scratch.letters.capacity() > SCRATCH_KEEP_BYTES
             {
                 *scratch = Scratch::default();
             }
@@ -755,6 +773,25 @@ mod tests {
                 squeeze(word) == squeezed,
                 "{word} {squeezed}"
             );
+        }
+    }
+
+    #[test]
+    fn bidi_overrides_are_found_as_a_character_search_finds_them() {
+        // Neighbours share the first two bytes (… is E2 80 A6, U+202C is E2 80 AC).
+        for text in [
+            "",
+            "abc",
+            "…",
+            "a\u{202C}b",
+            "\u{202D}",
+            "x\u{202E}y",
+            "قحبه…\u{202E}ة",
+            "\u{2026}\u{202F}",
+            "\u{E2}",
+        ] {
+            let expected = text.contains('\u{202D}') || text.contains('\u{202E}');
+            assert_eq!(has_bidi_override(text), expected, "{text:?}");
         }
     }
 }

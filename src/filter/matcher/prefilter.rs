@@ -24,10 +24,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use crate::filter::arabizi::is_marker_bytes;
 use crate::filter::leet::unleet;
 use crate::filter::normalize::{SpanMap, is_ascii_space, is_plain_symbol, is_word_char};
-use crate::filter::tokens::{is_leet_symbol, squeeze};
+use crate::filter::tokens::is_leet_symbol;
 
-/// Phrases of more words than this are kept in two spellings only, all spaced and none (every
-/// spacing of a phrase is a key).
+/// Phrases of more words than this are kept as their longest word, which every spacing of
+/// them holds (every spacing of a shorter phrase is a key).
 const MAX_SPACED_WORDS: usize = 6;
 
 #[derive(Debug)]
@@ -39,33 +39,45 @@ pub(super) struct Prefilter {
 }
 
 /// A key's words, each without its non-word characters (empty words dropped).
-fn key_words(key: &str) -> Vec<String> {
+fn key_words(key: &str) -> Vec<Vec<u8>> {
     key.split(' ')
-        .map(|w| w.chars().filter(|&c| is_word_char(c)).collect::<String>())
+        .map(|w| {
+            w.chars()
+                .filter(|&c| is_word_char(c))
+                .collect::<String>()
+                .into_bytes()
+        })
         .filter(|w| !w.is_empty())
         .collect()
 }
 
-/// Every spacing of `words`: each gap a space or nothing.
-fn spacings(words: &[String], out: &mut Vec<String>) {
+/// Every spacing of `words` (not empty): each gap a space or nothing.
+pub(super) fn spacings(words: &[Vec<u8>], out: &mut Vec<Vec<u8>>) {
     if words.len() > MAX_SPACED_WORDS {
-        out.push(words.concat());
-        out.push(words.join(" "));
+        out.extend(words.iter().max_by_key(|w| w.len()).cloned());
         return;
     }
     for gaps in 0..1usize << (words.len() - 1) {
         let mut key = words[0].clone();
         for (k, w) in words[1..].iter().enumerate() {
             if gaps >> k & 1 == 1 {
-                key.push(' ');
+                key.push(b' ');
             }
-            key.push_str(w);
+            key.extend_from_slice(w);
         }
         out.push(key);
     }
 }
 
-fn automaton(mut keys: Vec<String>) -> Option<AhoCorasick> {
+/// `key` with each run of a repeated byte collapsed (a squeezed ASCII or one-byte key).
+pub(super) fn squeezed(key: &[u8]) -> Vec<u8> {
+    let mut key = key.to_vec();
+    key.dedup();
+    key
+}
+
+/// One automaton over `keys`, which only says whether any occurs.
+pub(super) fn automaton(mut keys: Vec<Vec<u8>>) -> Option<AhoCorasick> {
     keys.sort_unstable();
     keys.dedup();
     AhoCorasick::builder()
@@ -80,7 +92,7 @@ impl Prefilter {
     /// an ASCII text cannot hold), each with whether a pattern for words as written and one
     /// for squeezed words stand behind it.
     pub(super) fn new<'a>(keys: impl Iterator<Item = (&'a str, bool, bool)>) -> Prefilter {
-        let (mut plain, mut squeezed) = (Vec::new(), Vec::new());
+        let (mut plain, mut squeezed_keys) = (Vec::new(), Vec::new());
         let mut spaced = Vec::new();
         for (key, as_written, as_squeezed) in keys {
             let words = key_words(key);
@@ -93,11 +105,12 @@ impl Prefilter {
                 plain.extend(spaced.iter().cloned());
             }
             if as_squeezed {
-                squeezed.extend(spaced.iter().map(|k| squeeze(k)));
+                // (A key that is not ASCII can never occur in the ASCII text read here.)
+                squeezed_keys.extend(spaced.iter().map(|k| squeezed(k)));
             }
         }
         Prefilter {
-            automata: automaton(plain).zip(automaton(squeezed)),
+            automata: automaton(plain).zip(automaton(squeezed_keys)),
         }
     }
 
@@ -405,10 +418,16 @@ mod tests {
     #[test]
     fn phrase_keys_come_in_every_spacing() {
         let mut out = Vec::new();
-        spacings(&["a".into(), "b".into(), "c".into()], &mut out);
+        spacings(&[b"a".into(), b"b".into(), b"c".into()], &mut out);
         out.sort();
-        assert_eq!(out, ["a b c", "a bc", "ab c", "abc"]);
-        assert_eq!(key_words("f-ck  you"), ["fck", "you"]);
+        assert_eq!(out, [&b"a b c"[..], b"a bc", b"ab c", b"abc"]);
+        assert_eq!(key_words("f-ck  you"), [&b"fck"[..], b"you"]);
+        out.clear();
+        let long: Vec<Vec<u8>> = ["a", "bb", "ccc", "d", "e", "f", "g"]
+            .map(|w| w.as_bytes().to_vec())
+            .to_vec();
+        spacings(&long, &mut out);
+        assert_eq!(out, [b"ccc"]);
     }
 
     /// Words of the shipped Latin and Arabizi lists, and the words and junk around them in

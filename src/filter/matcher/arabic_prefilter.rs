@@ -1,0 +1,359 @@
+//! A necessary condition for any hit in a normalized text without Latin letters, read from
+//! its characters before the tokenizer, so that most Arabic comments (nothing to find in
+//! them) skip the tokenizer and the Arabic reading.
+//!
+//! Without a Latin letter there is no Latin, leet or Arabizi reading: only the Arabic one,
+//! made of words (runs of letters and digits), each glued across the junk inside its chunk (a
+//! run of non-space characters), single letters joined across spaces and to the words on
+//! either side, phrases of words that follow each other, and their squeezed forms. The pass
+//! writes the text's Arabic letters with one space where a chunk ends, none inside a chunk
+//! and none before or after a one-character piece, so every word of the reading is a
+//! substring of what it writes, and a phrase is its words with a space or none between them
+//! (the keys come in every spacing). The squeeze of a substring is a substring of the squeeze
+//! of the whole, so a text whose squeezed letters hold no squeezed key has no hit. The one
+//! reading that changes letters (8 → غ and 9 → ق where the original wrote those digits)
+//! sends any text with an 8 or a 9 on.
+//!
+//! Letters are bytes, for an automaton over bytes: U+0620–065F are 0x80 + their offset
+//! (every letter normalization leaves of the basic block), any other Arabic letter the one
+//! byte [`OTHER_LETTER`], which can only make a text match more. Digits and other word
+//! characters are part of a piece but write nothing.
+
+use aho_corasick::AhoCorasick;
+
+use super::prefilter::{automaton, spacings, squeezed};
+use crate::filter::normalize::{is_arabic_letter_by_ranges, is_word_char};
+use crate::filter::tokens::has_eight_or_nine;
+
+/// The byte of every Arabic letter outside U+0620–065F.
+const OTHER_LETTER: u8 = 0xC0;
+
+/// What [`byte_of`] says of characters that are not Arabic letters.
+mod class {
+    /// Neither a word character nor a space.
+    pub const JUNK: u8 = 0;
+    /// An ASCII letter (what sends a text on).
+    pub const LATIN: u8 = 1;
+    pub const SPACE: u8 = 2;
+    /// A word character that writes nothing: a digit, a letter of another script.
+    pub const WORD: u8 = 3;
+}
+
+/// [`byte_of`] for every ASCII character, then every character of the Arabic block: one
+/// lookup for nearly every character of a comment.
+const BYTES: [u8; 0x180] = {
+    let mut table = [0; 0x180];
+    let mut k = 0;
+    while k < 0x180 {
+        let u = if k < 0x80 {
+            k as u32
+        } else {
+            0x0600 + k as u32 - 0x80
+        };
+        if let Some(c) = char::from_u32(u) {
+            table[k] = if c.is_ascii_alphabetic() {
+                class::LATIN
+            } else if c.is_ascii_digit() || crate::filter::normalize::arabic_indic_value(c).is_some() {
+                class::WORD
+            } else if c.is_whitespace() {
+                class::SPACE
+            } else {
+                letter_byte(c)
+            };
+        }
+        k += 1;
+    }
+    table
+};
+
+/// The byte that stands for `c`, 0 if it is not an Arabic letter.
+const fn letter_byte(c: char) -> u8 {
+    if !is_arabic_letter_by_ranges(c) {
+        return 0;
+    }
+    match (c as u32).wrapping_sub(0x0620) {
+        k @ 0..0x40 => 0x80 + k as u8,
+        _ => OTHER_LETTER,
+    }
+}
+
+/// The letter byte of `c`, or its class.
+#[inline]
+fn byte_of(c: char) -> u8 {
+    match c as u32 {
+        u @ 0..0x80 => BYTES[u as usize],
+        u @ 0x0600..0x0700 => BYTES[(u - 0x0600 + 0x80) as usize],
+        _ => byte_of_other(c),
+    }
+}
+
+#[inline(never)]
+fn byte_of_other(c: char) -> u8 {
+    match letter_byte(c) {
+        0 if c.is_whitespace() => class::SPACE,
+        0 if is_word_char(c) => class::WORD,
+        b => b,
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct ArabicPrefilter {
+    /// The squeezed keys in every spacing. `None` sends every text to the matcher: a key
+    /// without an Arabic letter would match anywhere (or the automaton could not be built).
+    automaton: Option<AhoCorasick>,
+}
+
+impl ArabicPrefilter {
+    /// `keys` are the Arabic automaton's keys (words as written, squeezed, ة read as ت).
+    pub(super) fn new<'a>(keys: impl Iterator<Item = &'a str>) -> ArabicPrefilter {
+        let (mut all, mut spaced) = (Vec::new(), Vec::new());
+        for key in keys {
+            let words: Vec<Vec<u8>> = key
+                .split(' ')
+                .map(|w| {
+                    w.chars()
+                        .map(letter_byte)
+                        .filter(|&b| b != 0)
+                        .collect::<Vec<u8>>()
+                })
+                .filter(|w| !w.is_empty())
+                .collect();
+            if words.is_empty() {
+                return ArabicPrefilter { automaton: None };
+            }
+            spaced.clear();
+            spacings(&words, &mut spaced);
+            all.extend(spaced.iter().map(|k| squeezed(k)));
+        }
+        ArabicPrefilter {
+            automaton: automaton(all),
+        }
+    }
+
+    /// False only when the matcher provably finds nothing in `original`, normalized to
+    /// `chars`. `letters` is working space.
+    pub(super) fn may_match(&self, original: &str, chars: &[char], letters: &mut Vec<u8>) -> bool {
+        let Some(automaton) = &self.automaton else {
+            return true;
+        };
+        letters.clear();
+        let mut piece = Piece::default();
+        for &c in chars {
+            match byte_of(c) {
+                class::LATIN => return true,
+                b @ (class::JUNK | class::SPACE) => {
+                    piece.end(letters);
+                    piece.chunk_ended |= b == class::SPACE;
+                }
+                b => piece.add(b, letters),
+            }
+        }
+        piece.end(letters);
+        letters.dedup();
+        automaton.is_match(letters.as_slice()) || has_eight_or_nine(original)
+    }
+}
+
+/// The pass's state: the current piece (a run of word characters) and what came before it.
+#[derive(Default)]
+struct Piece {
+    /// Characters of the current piece so far (0 between pieces).
+    len: usize,
+    /// Where a space was written before the current piece.
+    space_at: Option<usize>,
+    /// The last piece was one character: no space after it.
+    last_single: bool,
+    /// Whitespace since the last piece.
+    chunk_ended: bool,
+}
+
+impl Piece {
+    #[inline]
+    fn add(&mut self, b: u8, letters: &mut Vec<u8>) {
+        if self.len == 0 {
+            if self.chunk_ended && !self.last_single && !letters.is_empty() {
+                self.space_at = Some(letters.len());
+                letters.push(b' ');
+            }
+            self.chunk_ended = false;
+        }
+        self.len += 1;
+        if b >= 0x80 {
+            letters.push(b);
+        }
+    }
+
+    #[inline]
+    fn end(&mut self, letters: &mut Vec<u8>) {
+        if self.len == 0 {
+            return;
+        }
+        self.last_single = self.len == 1;
+        if let Some(at) = self.space_at.take()
+            && self.last_single
+        {
+            letters.remove(at);
+        }
+        self.len = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+
+    use super::super::{Matcher, with_scratch};
+    use super::*;
+    use crate::filter::lexicon::{Lang, Lexicon};
+    use crate::filter::normalize::{Buffers, is_arabic_letter, normalize_chars, normalize_into};
+
+    fn prefilter(keys: &[&str]) -> ArabicPrefilter {
+        ArabicPrefilter::new(keys.iter().copied())
+    }
+
+    fn may_match(p: &ArabicPrefilter, text: &str) -> bool {
+        let (chars, _) = normalize_chars(text);
+        p.may_match(text, &chars, &mut Vec::new())
+    }
+
+    #[test]
+    fn letters_are_read_across_spaces_junk_and_repeats() {
+        let p = prefilter(&["كلب", "ابن كلب"]);
+        for text in ["يا كلب", "ك ل ب", "ك💩لب", "كلللب", "ابن  كلب", "ڪلب", "ياكلبة"]
+        {
+            assert!(may_match(&p, text), "{text}");
+        }
+        for text in ["", "مرحبا بكم", "كتاب", "١٢٣", "😂 😂", "مصر"] {
+            assert!(!may_match(&p, text), "{text}");
+        }
+    }
+
+    #[test]
+    fn latin_letters_and_the_digits_8_and_9_send_a_text_on() {
+        let p = prefilter(&["كلب"]);
+        for text in ["مرحبا kalb", "مرحبا يا 9لب", "عام 1998", "مرحبا ٨"] {
+            assert!(may_match(&p, text), "{text}");
+        }
+        assert!(!may_match(&p, "عام 2024"));
+    }
+
+    #[test]
+    fn a_key_without_an_arabic_letter_sends_every_text_on() {
+        let p = prefilter(&["كلب", "x"]);
+        assert!(may_match(&p, "مرحبا"));
+    }
+
+    #[test]
+    fn letters_outside_the_basic_block_share_one_byte() {
+        assert_eq!(letter_byte('ا'), 0x80 + 0x07);
+        assert_eq!(letter_byte('ي'), 0x80 + 0x2A);
+        assert_eq!(letter_byte('\u{0621}'), 0x81);
+        assert_eq!(letter_byte('\u{0640}'), 0);
+        assert_eq!(letter_byte('\u{064B}'), 0);
+        assert_eq!(letter_byte('ٹ'), OTHER_LETTER);
+        assert_eq!(letter_byte('a'), 0);
+    }
+
+    #[test]
+    fn the_table_agrees_with_its_definition() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let expected = if c.is_ascii_alphabetic() {
+                class::LATIN
+            } else if is_arabic_letter(c) {
+                letter_byte(c)
+            } else if c.is_whitespace() {
+                class::SPACE
+            } else if is_word_char(c) {
+                class::WORD
+            } else {
+                class::JUNK
+            };
+            assert_eq!(byte_of(c), expected, "{c:?}");
+            assert_eq!(letter_byte(c) != 0, is_arabic_letter(c), "{c:?}");
+        }
+    }
+
+    static MATCHER: LazyLock<Matcher> =
+        LazyLock::new(|| Matcher::new(&Lexicon::builtin().expect("the shipped word lists")));
+
+    /// What the prefilter says of `text`, and the full matcher's hits (no prefilter).
+    fn both(text: &str) -> (bool, usize) {
+        let mut normalized = Buffers::default();
+        normalize_into(text, &mut normalized);
+        let (chars, spans) = (&normalized.chars, normalized.span_map());
+        let may = MATCHER.arabic_prefilter.may_match(text, chars, &mut Vec::new());
+        let hits = with_scratch(|scratch| MATCHER.find_with(text, chars, spans, scratch));
+        (may, hits.len())
+    }
+
+    #[test]
+    fn clean_arabic_skips_the_matcher() {
+        for text in [
+            "شكرا على المقال، تحيا مصر",
+            "الجزائر بلد جميل",
+            "نتمنى التوفيق للفريق في المباراة القادمة عام 2024",
+        ] {
+            assert_eq!(both(text), (false, 0), "{text:?}");
+        }
+    }
+
+    /// Words of the shipped Arabic list, and the words and junk around them in comments.
+    fn pools() -> [Vec<String>; 2] {
+        let lexicon = Lexicon::builtin().expect("the shipped word lists");
+        let entries = lexicon
+            .entries
+            .iter()
+            .filter(|e| e.lang == Lang::Ar)
+            .map(|e| e.term.clone())
+            .collect();
+        let around = [
+            "يا", "ابن", "و", "ال", "بال", "لل", "ك", "ها", "ة", "ت", "الله", "مصر", "ب", "ش", " ", " ", " ",
+            ".", "-", "ـ", "ـــ", "!", "💩", "😂", "،", "\n", "3", "7", "8", "9", "2019", "٣", "١٢",
+            "\u{200C}", "\u{064E}", "é",
+        ];
+        [entries, around.map(str::to_owned).to_vec()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Wherever the full matcher finds an entry, the prefilter lets the text through.
+        #[test]
+        fn the_prefilter_never_hides_a_hit(
+            picks in prop::collection::vec((any::<prop::sample::Index>(), 0u8..7, 0u8..3), 1..10)
+        ) {
+            static POOLS: LazyLock<[Vec<String>; 2]> = LazyLock::new(pools);
+            let mut text = String::new();
+            for (pick, shape, pool) in picks {
+                let piece = pick.get(&POOLS[usize::from(pool > 0)]);
+                let mut letters = |gap: &str, repeat: usize| {
+                    for c in piece.chars() {
+                        text.extend(std::iter::repeat_n(c, repeat));
+                        text.push_str(gap);
+                    }
+                };
+                match shape {
+                    0 => text.push_str(piece),
+                    1 => letters(" ", 1),
+                    2 => letters("ـ", 1),
+                    3 => letters("", 3),
+                    4 => letters(".", 1),
+                    5 => {
+                        // Arabizi digits in Arabic script, 8 and 9 in their other reading.
+                        let digits = [('ع', "3"), ('ح', "7"), ('غ', "8"), ('ق', "9"), ('ط', "6")];
+                        text.push_str(&digits.iter().fold(piece.clone(), |t, (l, d)| t.replace(*l, d)));
+                    }
+                    _ => {
+                        text.push(' ');
+                        text.push_str(piece);
+                        text.push(' ');
+                    }
+                }
+            }
+            let (may, hits) = both(&text);
+            prop_assert!(may || hits == 0, "{:?}: {} hits", text, hits);
+        }
+    }
+}
