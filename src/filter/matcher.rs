@@ -8,8 +8,9 @@
 //! inside مصر, and بالعكس is not كس. Frame entries also need an insult frame before them,
 //! and a match whose token (or glued token) is on the allow-list is dropped.
 //!
-//! A prefilter reads an English text once before any of this and answers most of them,
-//! those with nothing to find, on its own (`matcher/prefilter.rs`).
+//! Two prefilters read a text before any of this and answer most texts, those with nothing
+//! to find, on their own: one for ASCII texts (`matcher/prefilter.rs`), one for texts
+//! without Latin letters (`matcher/arabic_prefilter.rs`).
 
 mod arabic_prefilter;
 mod prefilter;

@@ -614,8 +614,10 @@ fn symbolic_units(
 }
 
 /// Whether `text` holds an 8 or a 9, ASCII or Arabic-Indic (٨ ٩ are D9 A8, D9 A9; ۸ ۹ are
-/// DB B8, DB B9). Vectorized byte searches: one per character with `str::contains`, or an
-/// automaton reading every byte, each cost as much as the rest of tokenizing a comment.
+/// DB B8, DB B9). Three vectorized byte searches: an Arabic comment took about 400
+/// instructions with them, 1,200 with a `str::contains` per digit and 2,800 with an
+/// automaton reading every byte. Asked of nearly every Arabic comment, by the tokenizer and
+/// by the Arabic prefilter.
 pub(crate) fn has_eight_or_nine(text: &str) -> bool {
     static INDIC: LazyLock<[memmem::Finder<'static>; 2]> =
         LazyLock::new(|| ["٨", "٩"].map(|d| memmem::Finder::new(d.as_bytes()).into_owned()));

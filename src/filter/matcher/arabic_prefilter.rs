@@ -137,64 +137,45 @@ impl ArabicPrefilter {
             return true;
         };
         letters.clear();
-        let mut piece = Piece::default();
-        for &c in chars {
-            match byte_of(c) {
+        letters.reserve(chars.len());
+        // Whitespace since the last piece (a run of word characters), and whether that piece
+        // was one character: no space after it.
+        let (mut chunk_ended, mut last_single) = (false, false);
+        let mut k = 0;
+        while k < chars.len() {
+            match byte_of(chars[k]) {
                 class::LATIN => return true,
-                b @ (class::JUNK | class::SPACE) => {
-                    piece.end(letters);
-                    piece.chunk_ended |= b == class::SPACE;
+                class::SPACE => chunk_ended = true,
+                class::JUNK => {}
+                _ => {
+                    let space_at = (chunk_ended && !last_single && !letters.is_empty()).then(|| {
+                        letters.push(b' ');
+                        letters.len() - 1
+                    });
+                    let start = k;
+                    while let Some(&c) = chars.get(k) {
+                        match byte_of(c) {
+                            b @ 0x80.. => letters.push(b),
+                            class::WORD => {}
+                            class::LATIN => return true,
+                            _ => break,
+                        }
+                        k += 1;
+                    }
+                    last_single = k - start == 1;
+                    if let Some(at) = space_at
+                        && last_single
+                    {
+                        letters.remove(at);
+                    }
+                    chunk_ended = false;
+                    continue;
                 }
-                b => piece.add(b, letters),
             }
+            k += 1;
         }
-        piece.end(letters);
         letters.dedup();
         automaton.is_match(letters.as_slice()) || has_eight_or_nine(original)
-    }
-}
-
-/// The pass's state: the current piece (a run of word characters) and what came before it.
-#[derive(Default)]
-struct Piece {
-    /// Characters of the current piece so far (0 between pieces).
-    len: usize,
-    /// Where a space was written before the current piece.
-    space_at: Option<usize>,
-    /// The last piece was one character: no space after it.
-    last_single: bool,
-    /// Whitespace since the last piece.
-    chunk_ended: bool,
-}
-
-impl Piece {
-    #[inline]
-    fn add(&mut self, b: u8, letters: &mut Vec<u8>) {
-        if self.len == 0 {
-            if self.chunk_ended && !self.last_single && !letters.is_empty() {
-                self.space_at = Some(letters.len());
-                letters.push(b' ');
-            }
-            self.chunk_ended = false;
-        }
-        self.len += 1;
-        if b >= 0x80 {
-            letters.push(b);
-        }
-    }
-
-    #[inline]
-    fn end(&mut self, letters: &mut Vec<u8>) {
-        if self.len == 0 {
-            return;
-        }
-        self.last_single = self.len == 1;
-        if let Some(at) = self.space_at.take()
-            && self.last_single
-        {
-            letters.remove(at);
-        }
-        self.len = 0;
     }
 }
 

@@ -16,8 +16,9 @@
 //!   function word (which opens the Arabizi gate) sends the text to the full matcher.
 //!
 //! Only texts of ASCII and plain symbols (’, “”, emoji: [`is_plain_symbol`], junk to the
-//! tokenizer) are prefiltered: for Arabic script a pass like this one cost about what it
-//! saved (the words of 2,000 Arabic comments took 6% more instructions with it).
+//! tokenizer) are read here; texts without Latin letters have their own prefilter
+//! (`arabic_prefilter.rs`), which reads the normalized characters rather than decoding the
+//! original a second time.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
