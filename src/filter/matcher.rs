@@ -22,7 +22,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use foldhash::{HashSet, HashSetExt};
 use serde::{Deserialize, Serialize};
 
-use self::arabic_prefilter::ArabicPrefilter;
+use self::arabic_prefilter::{ArabicPrefilter, Letters};
 use self::prefilter::{Prefilter, Stripped};
 use super::arabizi::{self, Gate};
 use super::leet::{Wildcards, for_each_leet_variant};
@@ -203,7 +203,13 @@ impl Matcher {
             let as_written = patterns.iter().any(|p| !p.squeezed);
             (key.as_str(), as_written, squeezed)
         }));
-        let arabic_prefilter = ArabicPrefilter::new(arabic.keys().map(String::as_str));
+        let arabic_prefilter = ArabicPrefilter::new(arabic.iter().map(|(key, patterns)| {
+            let whole_word = patterns.iter().all(|p| {
+                let entry = p.entry as usize;
+                !p.stem_t && whole_word_only(&lexicon.entries[entry], terms[entry].chars().count())
+            });
+            (key.as_str(), whole_word)
+        }));
         Matcher {
             entries: lexicon.entries.clone(),
             terms,
@@ -441,7 +447,7 @@ struct Scratch {
     others: Vec<(usize, String)>,
     /// The prefilters' copies of the text.
     stripped: Stripped,
-    letters: Vec<u8>,
+    letters: Letters,
 }
 
 /// Texts longer than this leave their buffers to be freed rather than kept for the thread.
@@ -700,8 +706,8 @@ fn squeezes_to(word: &str, squeezed: &str) -> bool {
     target.next().is_none()
 }
 
-/// Arabic whole-word rule. Returns whether the match was glued to يا.
-fn arabic_ok(e: &Entry, length: usize, prefix: &str, suffix: &str, stem_t: bool) -> Option<bool> {
+/// The mode and morphology [`arabic_ok`] applies to an Arabic entry of `length` letters.
+fn arabic_rule(e: &Entry, length: usize) -> (Mode, Morph) {
     let morph = if e.mode == Mode::Frame {
         e.morph.max(Morph::Proclitics)
     } else {
@@ -712,6 +718,18 @@ fn arabic_ok(e: &Entry, length: usize, prefix: &str, suffix: &str, stem_t: bool)
     } else {
         e.mode
     };
+    (mode, morph)
+}
+
+/// Whether [`arabic_ok`] takes a match of the entry only as a whole word: no clitic before
+/// it, nothing after it (what lets the Arabic prefilter look for it between piece ends).
+fn whole_word_only(e: &Entry, length: usize) -> bool {
+    arabic_rule(e, length) == (Mode::Word, Morph::Exact)
+}
+
+/// Arabic whole-word rule. Returns whether the match was glued to يا.
+fn arabic_ok(e: &Entry, length: usize, prefix: &str, suffix: &str, stem_t: bool) -> Option<bool> {
+    let (mode, morph) = arabic_rule(e, length);
     if mode == Mode::Substring {
         return Some(false);
     }
@@ -756,6 +774,31 @@ fn latin_ok(mode: Mode, prefix: &str, suffix: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_word_only_entry_takes_nothing_around_its_match() {
+        let lexicon = Lexicon::builtin().expect("the shipped word lists");
+        let around: Vec<String> = AR_PROCLITICS
+            .iter()
+            .cloned()
+            .chain(AR_SUFFIXES.map(str::to_owned))
+            .chain(["يا", "ا", "x"].map(str::to_owned))
+            .collect();
+        let mut whole = 0;
+        for e in lexicon.entries.iter().filter(|e| e.lang == Lang::Ar) {
+            let length = normalized_term(&e.term).chars().count();
+            if !whole_word_only(e, length) {
+                continue;
+            }
+            whole += 1;
+            assert!(arabic_ok(e, length, "", "", false).is_some(), "{}", e.term);
+            for a in &around {
+                assert_eq!(arabic_ok(e, length, a, "", false), None, "{a}{}", e.term);
+                assert_eq!(arabic_ok(e, length, "", a, false), None, "{}{a}", e.term);
+            }
+        }
+        assert!(whole > 10, "{whole} whole-word entries");
+    }
 
     #[test]
     fn squeezes_to_agrees_with_squeeze() {

@@ -14,10 +14,17 @@
 //! reading that changes letters (8 → غ and 9 → ق where the original wrote those digits)
 //! sends any text with an 8 or a 9 on.
 //!
+//! Short keys of whole-word entries (`exact`: تف, كس, زق …) meet the inside of ordinary
+//! words (الهاتف, عكس); they were most of the texts sent on for nothing. A unit of the reading
+//! is a run of pieces (runs of word characters, whatever lies between them), so the pass
+//! also writes each piece's letters followed by a mark, and such a key is looked for
+//! between marks: as one piece or glued from several.
+//!
 //! Letters are bytes, for an automaton over bytes: U+0620–065F are 0x80 + their offset
 //! (every letter normalization leaves of the basic block), any other Arabic letter the one
 //! byte [`OTHER_LETTER`], which can only make a text match more. Digits and other word
-//! characters are part of a piece but write nothing.
+//! characters are part of a piece but write nothing in the spaced text; in the text of
+//! pieces, a piece that holds one is written as one byte no key holds ([`OTHER_PIECE`]).
 
 use aho_corasick::AhoCorasick;
 
@@ -96,18 +103,51 @@ fn byte_of_other(c: char) -> u8 {
     }
 }
 
+/// Writes the end of a piece in the text of pieces.
+const MARK: u8 = b'|';
+
+/// Stands for a piece with a digit or a letter of another script, which no whole-word key is.
+const OTHER_PIECE: u8 = b'#';
+
+/// Whole-word keys longer than this are looked for as the other keys are (each is written in
+/// 2^(n-1) + 2^(n-2) ways between piece ends).
+const MAX_WHOLE_WORD_LETTERS: usize = 5;
+
 #[derive(Debug)]
 pub(super) struct ArabicPrefilter {
-    /// The squeezed keys in every spacing. `None` sends every text to the matcher: a key
-    /// without an Arabic letter would match anywhere (or the automaton could not be built).
-    automaton: Option<AhoCorasick>,
+    /// The squeezed keys in every spacing, then the whole-word keys as pieces write them.
+    /// `None` sends every text to the matcher: a key without an Arabic letter would match
+    /// anywhere (or an automaton could not be built).
+    automata: Option<(AhoCorasick, AhoCorasick)>,
+}
+
+/// The ways the text of pieces can hold a squeezed whole-word key `k` (two letters or more):
+/// a piece end before it, after it, and at any gap inside it (a word glued across junk or
+/// joined from single letters is several pieces); or, when the piece before it ended with
+/// its first letter (which a piece does not write again), a piece end right after that one.
+fn whole_word_forms(k: &[u8], out: &mut Vec<Vec<u8>>) {
+    for gaps in 0..1usize << (k.len() - 1) {
+        let mut form = vec![MARK, k[0]];
+        for (i, &c) in k[1..].iter().enumerate() {
+            if gaps >> i & 1 == 1 {
+                form.push(MARK);
+            }
+            form.push(c);
+        }
+        form.push(MARK);
+        if gaps & 1 == 1 {
+            out.push(form[1..].to_vec());
+        }
+        out.push(form);
+    }
 }
 
 impl ArabicPrefilter {
-    /// `keys` are the Arabic automaton's keys (words as written, squeezed, ة read as ت).
-    pub(super) fn new<'a>(keys: impl Iterator<Item = &'a str>) -> ArabicPrefilter {
-        let (mut all, mut spaced) = (Vec::new(), Vec::new());
-        for key in keys {
+    /// `keys` are the Arabic automaton's keys (words as written, squeezed, ة read as ت), each
+    /// with whether every pattern behind it matches whole words only.
+    pub(super) fn new<'a>(keys: impl Iterator<Item = (&'a str, bool)>) -> ArabicPrefilter {
+        let (mut all, mut whole, mut spaced) = (Vec::new(), Vec::new(), Vec::new());
+        for (key, whole_word) in keys {
             let words: Vec<Vec<u8>> = key
                 .split(' ')
                 .map(|w| {
@@ -118,29 +158,41 @@ impl ArabicPrefilter {
                 })
                 .filter(|w| !w.is_empty())
                 .collect();
-            if words.is_empty() {
-                return ArabicPrefilter { automaton: None };
+            match &words[..] {
+                [] => return ArabicPrefilter { automata: None },
+                [word] if whole_word && (2..=MAX_WHOLE_WORD_LETTERS).contains(&squeezed(word).len()) => {
+                    whole_word_forms(&squeezed(word), &mut whole);
+                }
+                _ => {
+                    spaced.clear();
+                    spacings(&words, &mut spaced);
+                    all.extend(spaced.iter().map(|k| squeezed(k)));
+                }
             }
-            spaced.clear();
-            spacings(&words, &mut spaced);
-            all.extend(spaced.iter().map(|k| squeezed(k)));
         }
         ArabicPrefilter {
-            automaton: automaton(all),
+            automata: automaton(all).zip(automaton(whole)),
         }
     }
 
     /// False only when the matcher provably finds nothing in `original`, normalized to
-    /// `chars`. `letters` is working space.
-    pub(super) fn may_match(&self, original: &str, chars: &[char], letters: &mut Vec<u8>) -> bool {
-        let Some(automaton) = &self.automaton else {
+    /// `chars`.
+    pub(super) fn may_match(&self, original: &str, chars: &[char], buffers: &mut Letters) -> bool {
+        let Some((any_where, whole_word)) = &self.automata else {
             return true;
         };
-        letters.clear();
-        letters.reserve(chars.len());
+        let Letters { spaced, pieces } = buffers;
+        spaced.clear();
+        spaced.reserve(chars.len());
+        pieces.clear();
+        pieces.reserve(chars.len() + 1);
+        pieces.push(MARK);
         // Whitespace since the last piece (a run of word characters), and whether that piece
         // was one character: no space after it.
         let (mut chunk_ended, mut last_single) = (false, false);
+        // The last letter written to `pieces`, which a piece that starts with it does not
+        // write again: squeezed across piece ends, as a word glued from pieces is.
+        let mut last_letter = OTHER_PIECE;
         let mut k = 0;
         while k < chars.len() {
             match byte_of(chars[k]) {
@@ -148,25 +200,40 @@ impl ArabicPrefilter {
                 class::SPACE => chunk_ended = true,
                 class::JUNK => {}
                 _ => {
-                    let space_at = (chunk_ended && !last_single && !letters.is_empty()).then(|| {
-                        letters.push(b' ');
-                        letters.len() - 1
+                    let space_at = (chunk_ended && !last_single && !spaced.is_empty()).then(|| {
+                        spaced.push(b' ');
+                        spaced.len() - 1
                     });
-                    let start = k;
+                    let (start, piece_start) = (k, pieces.len());
+                    let mut other = false;
                     while let Some(&c) = chars.get(k) {
                         match byte_of(c) {
-                            b @ 0x80.. => letters.push(b),
-                            class::WORD => {}
+                            b @ 0x80.. => {
+                                spaced.push(b);
+                                if b != last_letter {
+                                    pieces.push(b);
+                                    last_letter = b;
+                                }
+                            }
+                            class::WORD => other = true,
                             class::LATIN => return true,
                             _ => break,
                         }
                         k += 1;
                     }
+                    if other {
+                        pieces.truncate(piece_start);
+                        pieces.push(OTHER_PIECE);
+                        last_letter = OTHER_PIECE;
+                    }
+                    if pieces.last() != Some(&MARK) {
+                        pieces.push(MARK);
+                    }
                     last_single = k - start == 1;
                     if let Some(at) = space_at
                         && last_single
                     {
-                        letters.remove(at);
+                        spaced.remove(at);
                     }
                     chunk_ended = false;
                     continue;
@@ -174,8 +241,24 @@ impl ArabicPrefilter {
             }
             k += 1;
         }
-        letters.dedup();
-        automaton.is_match(letters.as_slice()) || has_eight_or_nine(original)
+        spaced.dedup();
+        any_where.is_match(spaced.as_slice())
+            || whole_word.is_match(pieces.as_slice())
+            || has_eight_or_nine(original)
+    }
+}
+
+/// The prefilter's two copies of a text (the matcher keeps one per thread): its Arabic letters
+/// spaced where chunks end, and its pieces, each ended by a mark.
+#[derive(Debug, Default)]
+pub(super) struct Letters {
+    spaced: Vec<u8>,
+    pieces: Vec<u8>,
+}
+
+impl Letters {
+    pub(super) fn capacity(&self) -> usize {
+        self.spaced.capacity() + self.pieces.capacity()
     }
 }
 
@@ -191,12 +274,12 @@ mod tests {
     use crate::filter::normalize::{Buffers, is_arabic_letter, normalize_chars, normalize_into};
 
     fn prefilter(keys: &[&str]) -> ArabicPrefilter {
-        ArabicPrefilter::new(keys.iter().copied())
+        ArabicPrefilter::new(keys.iter().map(|&k| (k, false)))
     }
 
     fn may_match(p: &ArabicPrefilter, text: &str) -> bool {
         let (chars, _) = normalize_chars(text);
-        p.may_match(text, &chars, &mut Vec::new())
+        p.may_match(text, &chars, &mut Letters::default())
     }
 
     #[test]
@@ -218,6 +301,27 @@ mod tests {
             assert!(may_match(&p, text), "{text}");
         }
         assert!(!may_match(&p, "عام 2024"));
+    }
+
+    #[test]
+    fn whole_word_keys_are_looked_for_between_piece_ends() {
+        let p = ArabicPrefilter::new([("تف", true), ("كلب", false)].into_iter());
+        for text in ["تف عليك", "ت ف", "ت.ف", "تفففف", "كت تف", "قال: تف!", "كت.تف"]
+        {
+            assert!(may_match(&p, text), "{text}");
+        }
+        for text in ["تفكير", "الهاتف", "والتف حوله", "مستفيد", "ت ف٣"] {
+            assert!(!may_match(&p, text), "{text}");
+        }
+        let mut forms = Vec::new();
+        whole_word_forms(&[0x81, 0x82], &mut forms);
+        forms.sort();
+        let expected: [&[u8]; 3] = [
+            &[MARK, 0x81, MARK, 0x82, MARK],
+            &[MARK, 0x81, 0x82, MARK],
+            &[0x81, MARK, 0x82, MARK],
+        ];
+        assert_eq!(forms, expected);
     }
 
     #[test]
@@ -264,7 +368,9 @@ mod tests {
         let mut normalized = Buffers::default();
         normalize_into(text, &mut normalized);
         let (chars, spans) = (&normalized.chars, normalized.span_map());
-        let may = MATCHER.arabic_prefilter.may_match(text, chars, &mut Vec::new());
+        let may = MATCHER
+            .arabic_prefilter
+            .may_match(text, chars, &mut Letters::default());
         let hits = with_scratch(|scratch| MATCHER.find_with(text, chars, spans, scratch));
         (may, hits.len())
     }
@@ -303,7 +409,7 @@ mod tests {
         /// Wherever the full matcher finds an entry, the prefilter lets the text through.
         #[test]
         fn the_prefilter_never_hides_a_hit(
-            picks in prop::collection::vec((any::<prop::sample::Index>(), 0u8..7, 0u8..3), 1..10)
+            picks in prop::collection::vec((any::<prop::sample::Index>(), 0u8..8, 0u8..3), 1..10)
         ) {
             static POOLS: LazyLock<[Vec<String>; 2]> = LazyLock::new(pools);
             let mut text = String::new();
@@ -321,6 +427,8 @@ mod tests {
                     2 => letters("ـ", 1),
                     3 => letters("", 3),
                     4 => letters(".", 1),
+                    // Each letter on both sides of junk: glued and squeezed, the word again.
+                    6 => text.extend(piece.chars().flat_map(|c| [c, '.', c])),
                     5 => {
                         // Arabizi digits in Arabic script, 8 and 9 in their other reading.
                         let digits = [('ع', "3"), ('ح', "7"), ('غ', "8"), ('ق', "9"), ('ط', "6")];
