@@ -409,7 +409,7 @@ mod tests {
         /// Wherever the full matcher finds an entry, the prefilter lets the text through.
         #[test]
         fn the_prefilter_never_hides_a_hit(
-            picks in prop::collection::vec((any::<prop::sample::Index>(), 0u8..8, 0u8..3), 1..10)
+            picks in prop::collection::vec((any::<prop::sample::Index>(), 0u8..9, 0u8..3), 1..10)
         ) {
             static POOLS: LazyLock<[Vec<String>; 2]> = LazyLock::new(pools);
             let mut text = String::new();
@@ -429,6 +429,16 @@ mod tests {
                     4 => letters(".", 1),
                     // Each letter on both sides of junk: glued and squeezed, the word again.
                     6 => text.extend(piece.chars().flat_map(|c| [c, '.', c])),
+                    // The second half spaced out: single letters joined to the word before.
+                    7 => {
+                        let half = piece.chars().count() / 2;
+                        for (k, c) in piece.chars().enumerate() {
+                            if k >= half {
+                                text.push(' ');
+                            }
+                            text.push(c);
+                        }
+                    }
                     5 => {
                         // Arabizi digits in Arabic script, 8 and 9 in their other reading.
                         let digits = [('ع', "3"), ('ح', "7"), ('غ', "8"), ('ق', "9"), ('ط', "6")];
