@@ -29,7 +29,7 @@
 use aho_corasick::AhoCorasick;
 
 use super::prefilter::{automaton, spacings, squeezed};
-use crate::filter::normalize::{is_arabic_letter_by_ranges, is_word_char};
+use crate::filter::normalize::{arabic_indic_value, is_arabic_letter_by_ranges, is_word_char};
 use crate::filter::tokens::has_eight_or_nine;
 
 /// The byte of every Arabic letter outside U+0620–065F.
@@ -60,7 +60,7 @@ const BYTES: [u8; 0x180] = {
         if let Some(c) = char::from_u32(u) {
             table[k] = if c.is_ascii_alphabetic() {
                 class::LATIN
-            } else if c.is_ascii_digit() || crate::filter::normalize::arabic_indic_value(c).is_some() {
+            } else if c.is_ascii_digit() || arabic_indic_value(c).is_some() {
                 class::WORD
             } else if c.is_whitespace() {
                 class::SPACE
