@@ -771,6 +771,49 @@ fn latin_ok(mode: Mode, prefix: &str, suffix: &str) -> Option<bool> {
     ok.then_some(false)
 }
 
+/// What the prefilters' tests share: the shipped lists' matcher, the full matcher's hits on
+/// a text, and texts composed from the lists' own words.
+#[cfg(test)]
+mod test_support {
+    use std::sync::LazyLock;
+
+    use proptest::sample::Index;
+
+    use super::*;
+
+    pub(super) static MATCHER: LazyLock<Matcher> =
+        LazyLock::new(|| Matcher::new(&Lexicon::builtin().expect("the shipped word lists")));
+
+    /// What `prefilter` says of `text`, given its normalized characters and their spans, and
+    /// the full matcher's hits (no prefilter).
+    pub(super) fn prefilter_and_hits(
+        text: &str,
+        prefilter: impl FnOnce(&[char], SpanMap<'_>) -> bool,
+    ) -> (bool, usize) {
+        let mut normalized = Buffers::default();
+        normalize_into(text, &mut normalized);
+        let (chars, spans) = (&normalized.chars, normalized.span_map());
+        let may = prefilter(chars, spans);
+        let hits = with_scratch(|scratch| MATCHER.find_with(text, chars, spans, scratch));
+        (may, hits.len())
+    }
+
+    /// A text of pieces, each picked from the words of a list (pool 0) or from what surrounds
+    /// them in comments (the other pools), and written by `write` in the shape picked with it.
+    pub(super) fn compose(
+        picks: &[(Index, u8, u8)],
+        pools: &[Vec<String>; 2],
+        mut write: impl FnMut(&mut String, &str, u8),
+    ) -> String {
+        let mut text = String::new();
+        for (pick, shape, pool) in picks {
+            let piece: &String = pick.get(&pools[usize::from(*pool > 0)]);
+            write(&mut text, piece, *shape);
+        }
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -258,8 +258,8 @@ pub fn tokenize_into(
     variants(chars, spans, original, original_chars, squeezed, tokens);
 }
 
-/// What [`split`] asks of a character, as bits, from one lookup.
-mod class {
+/// What [`split`] (and the Arabic prefilter) asks of a character, as bits, from one lookup.
+pub(crate) mod class {
     pub const SPACE: u8 = 1;
     /// A letter or a digit.
     pub const WORD: u8 = 2;
@@ -307,7 +307,7 @@ const CLASSES: [u8; 0x180] = {
 /// The class of a character: a table read for ASCII and the Arabic block, inlined in
 /// `split`'s loops; the Unicode tables, out of line, for the rest.
 #[inline(always)]
-fn class_of(c: char) -> u8 {
+pub(crate) fn class_of(c: char) -> u8 {
     match c as u32 {
         u @ 0..0x80 => CLASSES[u as usize],
         u @ 0x0600..0x0700 => CLASSES[(u - 0x0600 + 0x80) as usize],

@@ -29,14 +29,14 @@
 use aho_corasick::AhoCorasick;
 
 use super::prefilter::{automaton, spacings, squeezed};
-use crate::filter::normalize::{arabic_indic_value, is_arabic_letter_by_ranges, is_word_char};
-use crate::filter::tokens::has_eight_or_nine;
+use crate::filter::normalize::is_arabic_letter_by_ranges;
+use crate::filter::tokens::{class, class_of, has_eight_or_nine};
 
 /// The byte of every Arabic letter outside U+0620–065F.
 const OTHER_LETTER: u8 = 0xC0;
 
 /// What [`byte_of`] says of characters that are not Arabic letters.
-mod class {
+mod kind {
     /// Neither a word character nor a space.
     pub const JUNK: u8 = 0;
     /// An ASCII letter (what sends a text on).
@@ -46,60 +46,39 @@ mod class {
     pub const WORD: u8 = 3;
 }
 
-/// [`byte_of`] for every ASCII character, then every character of the Arabic block: one
-/// lookup for nearly every character of a comment.
-const BYTES: [u8; 0x180] = {
-    let mut table = [0; 0x180];
-    let mut k = 0;
-    while k < 0x180 {
-        let u = if k < 0x80 {
-            k as u32
-        } else {
-            0x0600 + k as u32 - 0x80
-        };
-        if let Some(c) = char::from_u32(u) {
-            table[k] = if c.is_ascii_alphabetic() {
-                class::LATIN
-            } else if c.is_ascii_digit() || arabic_indic_value(c).is_some() {
-                class::WORD
-            } else if c.is_whitespace() {
-                class::SPACE
-            } else {
-                letter_byte(c)
-            };
-        }
-        k += 1;
-    }
-    table
-};
-
-/// The byte that stands for `c`, 0 if it is not an Arabic letter.
-const fn letter_byte(c: char) -> u8 {
-    if !is_arabic_letter_by_ranges(c) {
-        return 0;
-    }
+/// The byte of an Arabic letter `c`.
+#[inline]
+const fn arabic_letter_byte(c: char) -> u8 {
     match (c as u32).wrapping_sub(0x0620) {
         k @ 0..0x40 => 0x80 + k as u8,
         _ => OTHER_LETTER,
     }
 }
 
-/// The letter byte of `c`, or its class.
-#[inline]
-fn byte_of(c: char) -> u8 {
-    match c as u32 {
-        u @ 0..0x80 => BYTES[u as usize],
-        u @ 0x0600..0x0700 => BYTES[(u - 0x0600 + 0x80) as usize],
-        _ => byte_of_other(c),
+/// The byte that stands for `c`, 0 if it is not an Arabic letter.
+const fn letter_byte(c: char) -> u8 {
+    if is_arabic_letter_by_ranges(c) {
+        arabic_letter_byte(c)
+    } else {
+        0
     }
 }
 
-#[inline(never)]
-fn byte_of_other(c: char) -> u8 {
-    match letter_byte(c) {
-        0 if c.is_whitespace() => class::SPACE,
-        0 if is_word_char(c) => class::WORD,
-        b => b,
+/// The letter byte of `c`, or its kind: from the tokenizer's class table, so the pass cuts
+/// pieces and chunks where the tokenizer does.
+#[inline]
+fn byte_of(c: char) -> u8 {
+    let k = class_of(c);
+    if k & class::ARABIC != 0 {
+        arabic_letter_byte(c)
+    } else if k & class::LATIN != 0 {
+        kind::LATIN
+    } else if k & class::WORD != 0 {
+        kind::WORD
+    } else if k & class::SPACE != 0 {
+        kind::SPACE
+    } else {
+        kind::JUNK
     }
 }
 
@@ -196,9 +175,9 @@ impl ArabicPrefilter {
         let mut k = 0;
         while k < chars.len() {
             match byte_of(chars[k]) {
-                class::LATIN => return true,
-                class::SPACE => chunk_ended = true,
-                class::JUNK => {}
+                kind::LATIN => return true,
+                kind::SPACE => chunk_ended = true,
+                kind::JUNK => {}
                 _ => {
                     let space_at = (chunk_ended && !last_single && !spaced.is_empty()).then(|| {
                         spaced.push(b' ');
@@ -215,8 +194,8 @@ impl ArabicPrefilter {
                                     last_letter = b;
                                 }
                             }
-                            class::WORD => other = true,
-                            class::LATIN => return true,
+                            kind::WORD => other = true,
+                            kind::LATIN => return true,
                             _ => break,
                         }
                         k += 1;
@@ -268,10 +247,10 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::super::{Matcher, with_scratch};
+    use super::super::test_support::{MATCHER, compose, prefilter_and_hits};
     use super::*;
     use crate::filter::lexicon::{Lang, Lexicon};
-    use crate::filter::normalize::{Buffers, is_arabic_letter, normalize_chars, normalize_into};
+    use crate::filter::normalize::{is_arabic_letter, is_word_char, normalize_chars};
 
     fn prefilter(keys: &[&str]) -> ArabicPrefilter {
         ArabicPrefilter::new(keys.iter().map(|&k| (k, false)))
@@ -345,34 +324,28 @@ mod tests {
     fn the_table_agrees_with_its_definition() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let expected = if c.is_ascii_alphabetic() {
-                class::LATIN
+                kind::LATIN
             } else if is_arabic_letter(c) {
                 letter_byte(c)
             } else if c.is_whitespace() {
-                class::SPACE
+                kind::SPACE
             } else if is_word_char(c) {
-                class::WORD
+                kind::WORD
             } else {
-                class::JUNK
+                kind::JUNK
             };
             assert_eq!(byte_of(c), expected, "{c:?}");
             assert_eq!(letter_byte(c) != 0, is_arabic_letter(c), "{c:?}");
         }
     }
 
-    static MATCHER: LazyLock<Matcher> =
-        LazyLock::new(|| Matcher::new(&Lexicon::builtin().expect("the shipped word lists")));
-
     /// What the prefilter says of `text`, and the full matcher's hits (no prefilter).
     fn both(text: &str) -> (bool, usize) {
-        let mut normalized = Buffers::default();
-        normalize_into(text, &mut normalized);
-        let (chars, spans) = (&normalized.chars, normalized.span_map());
-        let may = MATCHER
-            .arabic_prefilter
-            .may_match(text, chars, &mut Letters::default());
-        let hits = with_scratch(|scratch| MATCHER.find_with(text, chars, spans, scratch));
-        (may, hits.len())
+        prefilter_and_hits(text, |chars, _| {
+            MATCHER
+                .arabic_prefilter
+                .may_match(text, chars, &mut Letters::default())
+        })
     }
 
     #[test]
@@ -412,10 +385,9 @@ mod tests {
             picks in prop::collection::vec((any::<prop::sample::Index>(), 0u8..9, 0u8..3), 1..10)
         ) {
             static POOLS: LazyLock<[Vec<String>; 2]> = LazyLock::new(pools);
-            let mut text = String::new();
-            for (pick, shape, pool) in picks {
-                let piece = pick.get(&POOLS[usize::from(pool > 0)]);
-                let mut letters = |gap: &str, repeat: usize| {
+            let text = compose(&picks, &POOLS, |text, piece, shape| {
+                // Each letter repeated, each followed by `gap`.
+                let letters = |text: &mut String, gap: &str, repeat: usize| {
                     for c in piece.chars() {
                         text.extend(std::iter::repeat_n(c, repeat));
                         text.push_str(gap);
@@ -423,10 +395,15 @@ mod tests {
                 };
                 match shape {
                     0 => text.push_str(piece),
-                    1 => letters(" ", 1),
-                    2 => letters("ـ", 1),
-                    3 => letters("", 3),
-                    4 => letters(".", 1),
+                    1 => letters(text, " ", 1),
+                    2 => letters(text, "ـ", 1),
+                    3 => letters(text, "", 3),
+                    4 => letters(text, ".", 1),
+                    5 => {
+                        // Arabizi digits in Arabic script, 8 and 9 in their other reading.
+                        let digits = [('ع', "3"), ('ح', "7"), ('غ', "8"), ('ق', "9"), ('ط', "6")];
+                        text.push_str(&digits.iter().fold(piece.to_owned(), |t, (l, d)| t.replace(*l, d)));
+                    }
                     // Each letter on both sides of junk: glued and squeezed, the word again.
                     6 => text.extend(piece.chars().flat_map(|c| [c, '.', c])),
                     // The second half spaced out: single letters joined to the word before.
@@ -439,18 +416,13 @@ mod tests {
                             text.push(c);
                         }
                     }
-                    5 => {
-                        // Arabizi digits in Arabic script, 8 and 9 in their other reading.
-                        let digits = [('ع', "3"), ('ح', "7"), ('غ', "8"), ('ق', "9"), ('ط', "6")];
-                        text.push_str(&digits.iter().fold(piece.clone(), |t, (l, d)| t.replace(*l, d)));
-                    }
                     _ => {
                         text.push(' ');
                         text.push_str(piece);
                         text.push(' ');
                     }
                 }
-            }
+            });
             let (may, hits) = both(&text);
             prop_assert!(may || hits == 0, "{:?}: {} hits", text, hits);
         }

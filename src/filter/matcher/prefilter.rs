@@ -347,24 +347,17 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::super::{Matcher, with_scratch};
+    use super::super::test_support::{MATCHER, compose, prefilter_and_hits};
     use super::*;
     use crate::filter::lexicon::{Lang, Lexicon};
-    use crate::filter::normalize::{Buffers, normalize_into};
-
-    static MATCHER: LazyLock<Matcher> =
-        LazyLock::new(|| Matcher::new(&Lexicon::builtin().expect("the shipped word lists")));
 
     /// What the prefilter says of `text`, and the full matcher's hits (no prefilter).
     fn both(text: &str) -> (bool, usize) {
-        let mut normalized = Buffers::default();
-        normalize_into(text, &mut normalized);
-        let (chars, spans) = (&normalized.chars, normalized.span_map());
-        let may = MATCHER
-            .prefilter
-            .may_match(text, chars, spans, &mut Stripped::default());
-        let hits = with_scratch(|scratch| MATCHER.find_with(text, chars, spans, scratch));
-        (may, hits.len())
+        prefilter_and_hits(text, |chars, spans| {
+            MATCHER
+                .prefilter
+                .may_match(text, chars, spans, &mut Stripped::default())
+        })
     }
 
     #[test]
@@ -480,9 +473,7 @@ mod tests {
             picks in prop::collection::vec((any::<prop::sample::Index>(), 0u8..7, 0u8..3), 1..10)
         ) {
             static POOLS: LazyLock<[Vec<String>; 2]> = LazyLock::new(pools);
-            let mut text = String::new();
-            for (pick, shape, pool) in picks {
-                let piece = pick.get(&POOLS[usize::from(pool > 0)]);
+            let text = compose(&picks, &POOLS, |text, piece, shape| {
                 match shape {
                     0 => text.push_str(piece),
                     1 => text.push_str(&piece.to_uppercase()),
@@ -508,7 +499,7 @@ mod tests {
                         text.push(' ');
                     }
                 }
-            }
+            });
             let (may, hits) = both(&text);
             prop_assert!(may || hits == 0, "{:?}: {} hits", text, hits);
         }
